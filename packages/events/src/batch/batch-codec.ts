@@ -1,0 +1,66 @@
+import { Ajv } from "ajv";
+import type { LevityEvent } from "../contract/events.js";
+import { type ContractViolation, validateEvent } from "../contract/validate-event.js";
+import { err, ok, type Result } from "../result.js";
+import { BATCH_VERSION, type RawStoredBatch, StoredBatchSchema } from "./stored-batch.js";
+
+/** A batch of valid events ready to store. */
+export interface EventBatch {
+  readonly producer: string;
+  readonly instance: string;
+  readonly batch?: number;
+  readonly events: readonly LevityEvent[];
+}
+
+/** A batch as read back: its valid events in order, and each event that broke the contract. */
+export interface DecodedBatch {
+  readonly producer: string;
+  readonly instance: string;
+  readonly batch: number | undefined;
+  readonly events: readonly LevityEvent[];
+  readonly rejected: readonly { readonly index: number; readonly violation: ContractViolation }[];
+}
+
+const validateBatch = new Ajv({ strict: true }).compile<RawStoredBatch>(StoredBatchSchema);
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Serialises a batch into the bytes of one stream message. */
+export function encodeBatch(batch: EventBatch): Uint8Array {
+  const body: Record<string, unknown> = {
+    v: BATCH_VERSION,
+    producer: batch.producer,
+    instance: batch.instance,
+  };
+  if (batch.batch !== undefined) body.batch = batch.batch;
+  body.events = batch.events;
+  return encoder.encode(JSON.stringify(body));
+}
+
+/** Parses one stream message; a malformed wrapper is an error, a malformed event is reported and skipped. */
+export function decodeBatch(data: Uint8Array): Result<DecodedBatch, string> {
+  let value: unknown;
+  try {
+    value = JSON.parse(decoder.decode(data));
+  } catch {
+    return err("message is not JSON");
+  }
+  if (!validateBatch(value)) {
+    const first = validateBatch.errors?.[0];
+    return err(`not a stored batch: ${first?.instancePath ?? ""} ${first?.message ?? ""}`.trim());
+  }
+  const events: LevityEvent[] = [];
+  const rejected: { index: number; violation: ContractViolation }[] = [];
+  value.events.forEach((candidate, index) => {
+    const checked = validateEvent(candidate);
+    if (checked.ok) events.push(checked.value);
+    else rejected.push({ index, violation: checked.error });
+  });
+  return ok({
+    producer: value.producer,
+    instance: value.instance,
+    batch: value.batch,
+    events,
+    rejected,
+  });
+}

@@ -1,0 +1,13 @@
+/** Why a charge point's session ended; carried by `session.closed`. */
+export const CLOSE_REASONS = [
+  "closed-by-cp",
+  "ping-timeout",
+  "replaced",
+  "gateway-shutdown",
+  "call-flood",
+  "slow-consumer",
+  "protocol-violation",
+  "network-error",
+] as const;
+
+export type CloseReason = (typeof CLOSE_REASONS)[number];

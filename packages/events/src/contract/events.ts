@@ -1,0 +1,82 @@
+import { type Static, type TSchema, Type } from "@sinclair/typebox";
+import { EpochMs, NonEmptyText } from "./fields.js";
+import * as P from "./payloads.js";
+
+/** Version of the event envelope and payload shapes; bumped on any incompatible change. */
+export const EVENT_VERSION = 1;
+
+const common = {
+  id: NonEmptyText(128),
+  v: Type.Literal(EVENT_VERSION),
+  gatewayId: NonEmptyText(128),
+  ts: EpochMs,
+};
+
+/** An event about one charge point, within one of its sessions. */
+function cpEvent<K extends string, S extends TSchema>(type: K, payload: S) {
+  return Type.Object(
+    {
+      ...common,
+      type: Type.Literal(type),
+      cpId: NonEmptyText(255),
+      sessionId: NonEmptyText(64),
+      payload,
+    },
+    { additionalProperties: false, $id: `levity.event.${type}.v${EVENT_VERSION}` },
+  );
+}
+
+/** An event about a gateway process as a whole. */
+function gatewayEvent<K extends string, S extends TSchema>(type: K, payload: S) {
+  return Type.Object(
+    { ...common, type: Type.Literal(type), payload },
+    { additionalProperties: false, $id: `levity.event.${type}.v${EVENT_VERSION}` },
+  );
+}
+
+/** The schema of every event type: the single source of the contract's types and validators. */
+export const eventSchemas = {
+  "session.opened": cpEvent("session.opened", P.SessionOpenedPayload),
+  "session.closed": cpEvent("session.closed", P.SessionClosedPayload),
+  "cp.boot": cpEvent("cp.boot", P.BootPayload),
+  "cp.heartbeat": cpEvent("cp.heartbeat", P.HeartbeatPayload),
+  "cp.status": cpEvent("cp.status", P.StatusPayload),
+  "cp.authorize": cpEvent("cp.authorize", P.AuthorizePayload),
+  "cp.firmware-status": cpEvent("cp.firmware-status", P.FirmwareStatusPayload),
+  "cp.diagnostics-status": cpEvent("cp.diagnostics-status", P.DiagnosticsStatusPayload),
+  "cp.security-event": cpEvent("cp.security-event", P.SecurityEventPayload),
+  "cp.data-transfer": cpEvent("cp.data-transfer", P.DataTransferPayload),
+  "cp.certificate-request": cpEvent("cp.certificate-request", P.CertificateRequestPayload),
+  "tx.started": cpEvent("tx.started", P.TransactionStartedPayload),
+  "tx.stopped": cpEvent("tx.stopped", P.TransactionStoppedPayload),
+  "meter.values": cpEvent("meter.values", P.MeterValuesPayload),
+  "gateway.alive": gatewayEvent("gateway.alive", P.GatewayAlivePayload),
+  "gateway.stopped": gatewayEvent("gateway.stopped", P.GatewayStoppedPayload),
+  "gateway.lost": gatewayEvent("gateway.lost", P.GatewayLostPayload),
+} as const;
+
+type Schemas = typeof eventSchemas;
+export type EventType = keyof Schemas;
+/** The event of one type, e.g. `EventOf<"cp.boot">`. */
+export type EventOf<K extends EventType> = Static<Schemas[K]>;
+/** Any event of the contract, discriminated by `type`. */
+export type LevityEvent = { [K in EventType]: EventOf<K> }[EventType];
+export type CpEvent = Extract<LevityEvent, { cpId: string }>;
+export type GatewayEvent = Exclude<LevityEvent, CpEvent>;
+export type CpEventType = CpEvent["type"];
+export type GatewayEventType = GatewayEvent["type"];
+/** The payload of one event type. */
+export type PayloadOf<K extends EventType> = EventOf<K>["payload"];
+export type MeterSample = Static<typeof P.MeterSample>;
+
+export const EVENT_TYPES = Object.keys(eventSchemas) as EventType[];
+
+/** True when `type` names an event of the contract. */
+export function isEventType(type: string): type is EventType {
+  return Object.hasOwn(eventSchemas, type);
+}
+
+/** True for events that belong to a charge point session. */
+export function isCpEvent(event: LevityEvent): event is CpEvent {
+  return "cpId" in event;
+}

@@ -1,0 +1,31 @@
+export {
+  type DecodedBatch,
+  decodeBatch,
+  type EventBatch,
+  encodeBatch,
+} from "./batch/batch-codec.js";
+export { batchMessageId, MAX_EVENTS_PER_BATCH, type RawStoredBatch } from "./batch/stored-batch.js";
+export { CLOSE_REASONS, type CloseReason } from "./contract/close-reasons.js";
+export {
+  type CpEvent,
+  type CpEventType,
+  EVENT_TYPES,
+  EVENT_VERSION,
+  type EventOf,
+  type EventType,
+  eventSchemas,
+  type GatewayEvent,
+  type GatewayEventType,
+  isCpEvent,
+  isEventType,
+  type LevityEvent,
+  type MeterSample,
+  type PayloadOf,
+} from "./contract/events.js";
+export { type ContractViolation, validateEvent } from "./contract/validate-event.js";
+export type { AppendAck, EventLog, LogReader, LogRecord } from "./log/event-log.js";
+export { InProcessEventLog, type InProcessEventLogOptions } from "./log/in-process-event-log.js";
+export { JetStreamEventLog, type JetStreamEventLogOptions } from "./log/jetstream-event-log.js";
+export { err, ok, type Result } from "./result.js";
+export { decodeSubjectToken, encodeSubjectToken } from "./subjects/subject-token.js";
+export { type SubjectSpace, subjectSpace } from "./subjects/subjects.js";

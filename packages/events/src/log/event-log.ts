@@ -1,0 +1,32 @@
+import type { DecodedBatch, EventBatch } from "../batch/batch-codec.js";
+
+/** What the log answered to an append: where the message is, and whether it was already there. */
+export interface AppendAck {
+  readonly sequence: number;
+  readonly duplicate: boolean;
+}
+
+/** One stored message read back: its position and its decoded batch (or why it could not be read). */
+export type LogRecord =
+  | { readonly sequence: number; readonly ok: true; readonly batch: DecodedBatch }
+  | { readonly sequence: number; readonly ok: false; readonly error: string };
+
+/** An ordered read of the log: replays from a position, then follows new appends until closed. */
+export interface LogReader extends AsyncIterable<LogRecord> {
+  close(): Promise<void>;
+}
+
+/**
+ * The port through which events are stored and read. Sequences start at 1 and increase by
+ * one per stored message; a message id seen within the duplicate window is stored once.
+ */
+export interface EventLog {
+  /** Stores one batch as one message; resolves once it is durable in the log. */
+  append(batch: EventBatch, messageId: string): Promise<AppendAck>;
+  /** The sequence of the last stored message, 0 when the log is empty. */
+  lastSequence(): Promise<number>;
+  /** Reads every message from `fromSequence` (inclusive) in order, then follows the tail. */
+  read(fromSequence: number): LogReader;
+  /** Releases the adapter's resources; readers end. */
+  close(): Promise<void>;
+}

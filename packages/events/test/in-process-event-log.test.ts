@@ -1,0 +1,37 @@
+import { cpEvent } from "@levity/testkit";
+import { describe, expect, it } from "vitest";
+import { InProcessEventLog } from "../src/index.js";
+import { eventLogContract, take } from "./event-log-contract.js";
+
+eventLogContract("in-process", async () => {
+  const log = new InProcessEventLog();
+  return { log, dispose: () => log.close() };
+});
+
+describe("in-process event log", () => {
+  it("forgets message ids once the duplicate window has passed", async () => {
+    let now = 0;
+    const log = new InProcessEventLog({ duplicateWindowMs: 1000, now: () => now });
+    const batch = {
+      producer: "gw",
+      instance: "i",
+      batch: 1,
+      events: [cpEvent("cp.heartbeat", {})],
+    };
+    await log.append(batch, "id");
+    now = 500;
+    expect(await log.append(batch, "id")).toEqual({ sequence: 1, duplicate: true });
+    now = 1_501;
+    expect(await log.append(batch, "id")).toEqual({ sequence: 2, duplicate: false });
+  });
+
+  it("ends its readers and refuses appends once closed", async () => {
+    const log = new InProcessEventLog();
+    const reading = take(log.read(1), 1);
+    await log.close();
+    expect(await reading).toEqual([]);
+    await expect(
+      log.append({ producer: "gw", instance: "i", events: [cpEvent("cp.heartbeat", {})] }, "x"),
+    ).rejects.toThrow("closed");
+  });
+});

@@ -1,0 +1,81 @@
+import { cpEvent, type ProvidedNats, provideNats, uniqueName } from "@levity/testkit";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { JetStreamEventLog, subjectSpace } from "../src/index.js";
+import { eventLogContract, take } from "./event-log-contract.js";
+
+let nats: ProvidedNats;
+let connection: NatsConnection;
+
+beforeAll(async () => {
+  nats = await provideNats();
+  connection = await connect({ servers: nats.url });
+});
+afterAll(async () => {
+  await connection?.drain();
+  await nats?.dispose();
+});
+
+// Each test gets its own stream and subject prefix, so the suite is safe on a shared server.
+async function openIsolated(extra = {}) {
+  const subjectPrefix = uniqueName("t");
+  const stream = subjectPrefix.toUpperCase();
+  const log = await JetStreamEventLog.open(connection, { stream, subjectPrefix, ...extra });
+  return { log, stream, subjectPrefix };
+}
+
+eventLogContract("JetStream", async () => {
+  const { log, stream } = await openIsolated();
+  return {
+    log,
+    dispose: async () => {
+      await log.close();
+      const jsm = await (await import("@nats-io/jetstream")).jetstreamManager(connection);
+      await jsm.streams.delete(stream);
+    },
+  };
+});
+
+describe("JetStream event log", () => {
+  it("opens an existing stream without changing it", async () => {
+    const { log, stream, subjectPrefix } = await openIsolated();
+    await log.append(
+      { producer: "gw", instance: "i", batch: 1, events: [cpEvent("cp.heartbeat", {})] },
+      "a",
+    );
+    const again = await JetStreamEventLog.open(connection, { stream, subjectPrefix });
+    expect(await again.lastSequence()).toBe(1);
+  });
+
+  it("stores each producer's batches under its own escaped subject", async () => {
+    const { log, stream, subjectPrefix } = await openIsolated();
+    await log.append(
+      { producer: "gw.a>", instance: "i", batch: 1, events: [cpEvent("cp.heartbeat", {})] },
+      "a",
+    );
+    const jsm = await (await import("@nats-io/jetstream")).jetstreamManager(connection);
+    const stored = await jsm.streams.getMessage(stream, { seq: 1 });
+    expect(stored?.subject).toBe(subjectSpace(subjectPrefix).events("gw.a>"));
+  });
+
+  it("reports a stored message that is not a batch instead of failing the reader", async () => {
+    const { log, subjectPrefix } = await openIsolated();
+    const js = (await import("@nats-io/jetstream")).jetstream(connection);
+    await js.publish(`${subjectPrefix}.events.intruder`, "garbage");
+    await log.append(
+      { producer: "gw", instance: "i", batch: 1, events: [cpEvent("cp.heartbeat", {})] },
+      "ok",
+    );
+    const records = await take(log.read(1), 2);
+    expect(records[0]).toEqual({ sequence: 1, ok: false, error: "message is not JSON" });
+    expect(records[1]?.ok).toBe(true);
+  });
+
+  it("keeps message ids for the configured duplicate window", async () => {
+    const { stream } = await openIsolated({ duplicateWindowMs: 5_000 });
+    const jsm = await (await import("@nats-io/jetstream")).jetstreamManager(connection);
+    const info = await jsm.streams.info(stream);
+    expect(info.config.duplicate_window).toBe(5_000 * 1_000_000);
+    expect(info.config.subjects).toEqual([`${stream.toLowerCase()}.events.*`]);
+  });
+});

@@ -1,0 +1,54 @@
+import {
+  type CpEventType,
+  EVENT_VERSION,
+  type EventOf,
+  type GatewayEventType,
+  type PayloadOf,
+} from "@levity/events";
+
+let counter = 0;
+
+/** Envelope fields a test may set on a built event. */
+export interface EventContext {
+  readonly id?: string;
+  readonly gatewayId?: string;
+  readonly cpId?: string;
+  readonly sessionId?: string;
+  readonly ts?: number;
+}
+
+/** Builds a valid charge-point event with defaults a test can override. */
+export function cpEvent<K extends CpEventType>(
+  type: K,
+  payload: PayloadOf<K>,
+  context: EventContext = {},
+): EventOf<K> {
+  counter += 1;
+  return {
+    id: context.id ?? `test-${counter}`,
+    type,
+    v: EVENT_VERSION,
+    gatewayId: context.gatewayId ?? "gw-1",
+    cpId: context.cpId ?? "CP-1",
+    sessionId: context.sessionId ?? "s-1",
+    ts: context.ts ?? 1_700_000_000_000 + counter,
+    payload,
+  } as EventOf<K>;
+}
+
+/** Builds a valid gateway event with defaults a test can override. */
+export function gatewayEvent<K extends GatewayEventType>(
+  type: K,
+  payload: PayloadOf<K>,
+  context: EventContext = {},
+): EventOf<K> {
+  counter += 1;
+  return {
+    id: context.id ?? `test-${counter}`,
+    type,
+    v: EVENT_VERSION,
+    gatewayId: context.gatewayId ?? "gw-1",
+    ts: context.ts ?? 1_700_000_000_000 + counter,
+    payload,
+  } as EventOf<K>;
+}

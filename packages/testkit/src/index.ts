@@ -1,0 +1,23 @@
+export { cpEvent, type EventContext, gatewayEvent } from "./events/event-builders.js";
+export { type EventuallyOptions, eventually } from "./eventually.js";
+export { freePort } from "./free-port.js";
+export {
+  type MetricSample,
+  type ParsedMetrics,
+  parseMetricsText,
+  sampleValue,
+  scrapeMetrics,
+} from "./metrics/metrics-text.js";
+export {
+  findNatsServerBinary,
+  type NatsServerOptions,
+  NatsServerProcess,
+} from "./nats/nats-server-process.js";
+export { type ProvidedNats, provideNats } from "./nats/provide-nats.js";
+export {
+  type ExitStatus,
+  SpawnedProcess,
+  type SpawnOptions,
+  spawnProcess,
+} from "./process/spawned-process.js";
+export { uniqueName } from "./unique-name.js";
