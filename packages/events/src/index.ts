@@ -1,8 +1,10 @@
 export {
+  type BatchOrigin,
   type DecodedBatch,
   decodeBatch,
   type EventBatch,
   encodeBatch,
+  encodeBatchOfJson,
 } from "./batch/batch-codec.js";
 export { batchMessageId, MAX_EVENTS_PER_BATCH, type RawStoredBatch } from "./batch/stored-batch.js";
 export { CLOSE_REASONS, type CloseReason } from "./contract/close-reasons.js";
@@ -23,7 +25,13 @@ export {
   type PayloadOf,
 } from "./contract/events.js";
 export { type ContractViolation, validateEvent } from "./contract/validate-event.js";
-export type { AppendAck, EventLog, LogReader, LogRecord } from "./log/event-log.js";
+export type {
+  AppendAck,
+  EventLog,
+  LogReader,
+  LogRecord,
+  OutgoingMessage,
+} from "./log/event-log.js";
 export { InProcessEventLog, type InProcessEventLogOptions } from "./log/in-process-event-log.js";
 export { JetStreamEventLog, type JetStreamEventLogOptions } from "./log/jetstream-event-log.js";
 export { err, ok, type Result } from "./result.js";

@@ -1,6 +1,12 @@
 import { cpEvent } from "@levity/testkit";
 import { describe, expect, it } from "vitest";
-import { batchMessageId, decodeBatch, encodeBatch, MAX_EVENTS_PER_BATCH } from "../src/index.js";
+import {
+  batchMessageId,
+  decodeBatch,
+  encodeBatch,
+  encodeBatchOfJson,
+  MAX_EVENTS_PER_BATCH,
+} from "../src/index.js";
 
 const encoder = new TextEncoder();
 const raw = (value: unknown) => encoder.encode(JSON.stringify(value));
@@ -78,5 +84,18 @@ describe("batch codec", () => {
     expect(batchMessageId("gw-1", "i1", 3)).toBe("gw-1/i1/3");
     expect(batchMessageId("gw-1", "i1", 3)).toBe(batchMessageId("gw-1", "i1", 3));
     expect(batchMessageId("gw-1", "i2", 3)).not.toBe(batchMessageId("gw-1", "i1", 3));
+  });
+});
+
+describe("encodeBatchOfJson", () => {
+  it("joins pre-serialised events into the same bytes as encodeBatch", () => {
+    const events = [cpEvent("cp.heartbeat", {}), cpEvent("session.closed", { reason: "replaced" })];
+    const origin = { producer: 'gw "1"', instance: "i1", batch: 3 };
+    const joined = encodeBatchOfJson(
+      origin,
+      events.map((event) => JSON.stringify(event)),
+    );
+    expect(joined).toEqual(encodeBatch({ ...origin, events }));
+    expect(decodeBatch(joined)).toMatchObject({ ok: true, value: { producer: 'gw "1"', events } });
   });
 });

@@ -1,7 +1,7 @@
 import { cpEvent } from "@levity/testkit";
 import { describe, expect, it } from "vitest";
 import { InProcessEventLog } from "../src/index.js";
-import { eventLogContract, take } from "./event-log-contract.js";
+import { append, eventLogContract, take } from "./event-log-contract.js";
 
 eventLogContract("in-process", async () => {
   const log = new InProcessEventLog();
@@ -18,11 +18,11 @@ describe("in-process event log", () => {
       batch: 1,
       events: [cpEvent("cp.heartbeat", {})],
     };
-    await log.append(batch, "id");
+    await append(log, batch, "id");
     now = 500;
-    expect(await log.append(batch, "id")).toEqual({ sequence: 1, duplicate: true });
+    expect(await append(log, batch, "id")).toEqual({ sequence: 1, duplicate: true });
     now = 1_501;
-    expect(await log.append(batch, "id")).toEqual({ sequence: 2, duplicate: false });
+    expect(await append(log, batch, "id")).toEqual({ sequence: 2, duplicate: false });
   });
 
   it("ends its readers and refuses appends once closed", async () => {
@@ -31,7 +31,7 @@ describe("in-process event log", () => {
     await log.close();
     expect(await reading).toEqual([]);
     await expect(
-      log.append({ producer: "gw", instance: "i", events: [cpEvent("cp.heartbeat", {})] }, "x"),
+      append(log, { producer: "gw", instance: "i", events: [cpEvent("cp.heartbeat", {})] }, "x"),
     ).rejects.toThrow("closed");
   });
 });

@@ -2,7 +2,7 @@ import { cpEvent, type ProvidedNats, provideNats, uniqueName } from "@levity/tes
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JetStreamEventLog, subjectSpace } from "../src/index.js";
-import { eventLogContract, take } from "./event-log-contract.js";
+import { append, eventLogContract, take } from "./event-log-contract.js";
 
 let nats: ProvidedNats;
 let connection: NatsConnection;
@@ -39,7 +39,8 @@ eventLogContract("JetStream", async () => {
 describe("JetStream event log", () => {
   it("opens an existing stream without changing it", async () => {
     const { log, stream, subjectPrefix } = await openIsolated();
-    await log.append(
+    await append(
+      log,
       { producer: "gw", instance: "i", batch: 1, events: [cpEvent("cp.heartbeat", {})] },
       "a",
     );
@@ -49,7 +50,8 @@ describe("JetStream event log", () => {
 
   it("stores each producer's batches under its own escaped subject", async () => {
     const { log, stream, subjectPrefix } = await openIsolated();
-    await log.append(
+    await append(
+      log,
       { producer: "gw.a>", instance: "i", batch: 1, events: [cpEvent("cp.heartbeat", {})] },
       "a",
     );
@@ -62,7 +64,8 @@ describe("JetStream event log", () => {
     const { log, subjectPrefix } = await openIsolated();
     const js = (await import("@nats-io/jetstream")).jetstream(connection);
     await js.publish(`${subjectPrefix}.events.intruder`, "garbage");
-    await log.append(
+    await append(
+      log,
       { producer: "gw", instance: "i", batch: 1, events: [cpEvent("cp.heartbeat", {})] },
       "ok",
     );

@@ -4,11 +4,15 @@ import { type ContractViolation, validateEvent } from "../contract/validate-even
 import { err, ok, type Result } from "../result.js";
 import { BATCH_VERSION, type RawStoredBatch, StoredBatchSchema } from "./stored-batch.js";
 
-/** A batch of valid events ready to store. */
-export interface EventBatch {
+/** Who stored a batch: the producer (a gateway id, or the projector), its instance and commit number. */
+export interface BatchOrigin {
   readonly producer: string;
   readonly instance: string;
   readonly batch?: number;
+}
+
+/** A batch of valid events ready to store. */
+export interface EventBatch extends BatchOrigin {
   readonly events: readonly LevityEvent[];
 }
 
@@ -25,16 +29,24 @@ const validateBatch = new Ajv({ strict: true }).compile<RawStoredBatch>(StoredBa
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/**
+ * Serialises a batch from events already serialised one by one: the gateway's group commit
+ * serialises each event once, when it is made, and joins them here without parsing them again.
+ */
+export function encodeBatchOfJson(origin: BatchOrigin, eventsJson: readonly string[]): Uint8Array {
+  const batchField = origin.batch === undefined ? "" : `,"batch":${origin.batch}`;
+  return encoder.encode(
+    `{"v":${BATCH_VERSION},"producer":${JSON.stringify(origin.producer)},` +
+      `"instance":${JSON.stringify(origin.instance)}${batchField},"events":[${eventsJson.join(",")}]}`,
+  );
+}
+
 /** Serialises a batch into the bytes of one stream message. */
 export function encodeBatch(batch: EventBatch): Uint8Array {
-  const body: Record<string, unknown> = {
-    v: BATCH_VERSION,
-    producer: batch.producer,
-    instance: batch.instance,
-  };
-  if (batch.batch !== undefined) body.batch = batch.batch;
-  body.events = batch.events;
-  return encoder.encode(JSON.stringify(body));
+  return encodeBatchOfJson(
+    batch,
+    batch.events.map((event) => JSON.stringify(event)),
+  );
 }
 
 /** Parses one stream message; a malformed wrapper is an error, a malformed event is reported and skipped. */

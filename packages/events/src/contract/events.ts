@@ -20,6 +20,8 @@ function cpEvent<K extends string, S extends TSchema>(type: K, payload: S) {
       type: Type.Literal(type),
       cpId: NonEmptyText(255),
       sessionId: NonEmptyText(64),
+      // The OCPP message id of the call this event records, for tracing and exactly-once audits.
+      callId: Type.Optional(NonEmptyText(36)),
       payload,
     },
     { additionalProperties: false, $id: `levity.event.${type}.v${EVENT_VERSION}` },

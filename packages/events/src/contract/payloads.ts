@@ -50,6 +50,19 @@ export const StatusPayload = Type.Object(
   { additionalProperties: false },
 );
 
+export const MeterSample = Type.Object(
+  {
+    timestamp: EpochMs,
+    measurand: NonEmptyText(64),
+    value: Type.Number(),
+    unit: NonEmptyText(16),
+    phase: Type.Optional(Text(8)),
+    context: Type.Optional(Text(32)),
+    location: Type.Optional(Text(16)),
+  },
+  { additionalProperties: false },
+);
+
 export const TransactionStartedPayload = Type.Object(
   {
     connectorId: ConnectorId,
@@ -70,19 +83,8 @@ export const TransactionStoppedPayload = Type.Object(
     timestamp: EpochMs,
     reason: Type.Optional(Text(32)),
     idTag: Type.Optional(Text(64)),
-  },
-  { additionalProperties: false },
-);
-
-export const MeterSample = Type.Object(
-  {
-    timestamp: EpochMs,
-    measurand: NonEmptyText(64),
-    value: Type.Number(),
-    unit: NonEmptyText(16),
-    phase: Type.Optional(Text(8)),
-    context: Type.Optional(Text(32)),
-    location: Type.Optional(Text(16)),
+    /** Meter values the charge point attached to its stop (1.6 transactionData). */
+    samples: Type.Optional(Type.Array(MeterSample, { maxItems: 2000 })),
   },
   { additionalProperties: false },
 );

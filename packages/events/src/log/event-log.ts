@@ -1,4 +1,13 @@
-import type { DecodedBatch, EventBatch } from "../batch/batch-codec.js";
+import type { DecodedBatch } from "../batch/batch-codec.js";
+
+/** One message to store: the encoded batch, who produced it and its deduplication id. */
+export interface OutgoingMessage {
+  /** The producer, which selects the subject the message is stored under. */
+  readonly producer: string;
+  /** Deterministic id: the same id within the duplicate window is stored once. */
+  readonly messageId: string;
+  readonly data: Uint8Array;
+}
 
 /** What the log answered to an append: where the message is, and whether it was already there. */
 export interface AppendAck {
@@ -21,8 +30,8 @@ export interface LogReader extends AsyncIterable<LogRecord> {
  * one per stored message; a message id seen within the duplicate window is stored once.
  */
 export interface EventLog {
-  /** Stores one batch as one message; resolves once it is durable in the log. */
-  append(batch: EventBatch, messageId: string): Promise<AppendAck>;
+  /** Stores one message; resolves once it is durable in the log. */
+  append(message: OutgoingMessage): Promise<AppendAck>;
   /** The sequence of the last stored message, 0 when the log is empty. */
   lastSequence(): Promise<number>;
   /** Reads every message from `fromSequence` (inclusive) in order, then follows the tail. */

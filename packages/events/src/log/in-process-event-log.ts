@@ -1,5 +1,4 @@
-import { type EventBatch, encodeBatch } from "../batch/batch-codec.js";
-import type { AppendAck, EventLog, LogReader, LogRecord } from "./event-log.js";
+import type { AppendAck, EventLog, LogReader, LogRecord, OutgoingMessage } from "./event-log.js";
 import { recordOf } from "./log-record.js";
 
 /** Options of the in-process log. */
@@ -29,13 +28,13 @@ export class InProcessEventLog implements EventLog {
     this.#appended = this.#nextSignal();
   }
 
-  async append(batch: EventBatch, messageId: string): Promise<AppendAck> {
+  async append({ messageId, data }: OutgoingMessage): Promise<AppendAck> {
     if (this.#closed) throw new Error("event log is closed");
     const now = this.#now();
     this.#forgetBefore(now - this.#windowMs);
     const known = this.#seen.get(messageId);
     if (known) return { sequence: known.sequence, duplicate: true };
-    this.#messages.push(encodeBatch(batch));
+    this.#messages.push(data);
     const sequence = this.#messages.length;
     this.#seen.set(messageId, { sequence, at: now });
     this.#signal();

@@ -9,9 +9,8 @@ import {
   StorageType,
 } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { type EventBatch, encodeBatch } from "../batch/batch-codec.js";
 import { type SubjectSpace, subjectSpace } from "../subjects/subjects.js";
-import type { AppendAck, EventLog, LogReader, LogRecord } from "./event-log.js";
+import type { AppendAck, EventLog, LogReader, LogRecord, OutgoingMessage } from "./event-log.js";
 import { recordOf } from "./log-record.js";
 
 /** Where and how the event stream lives in JetStream. */
@@ -74,9 +73,9 @@ export class JetStreamEventLog implements EventLog {
     return log;
   }
 
-  async append(batch: EventBatch, messageId: string): Promise<AppendAck> {
-    const ack = await this.#js.publish(this.#subjects.events(batch.producer), encodeBatch(batch), {
-      msgID: messageId,
+  async append(message: OutgoingMessage): Promise<AppendAck> {
+    const ack = await this.#js.publish(this.#subjects.events(message.producer), message.data, {
+      msgID: message.messageId,
       expect: { streamName: this.#stream },
       timeout: this.#publishTimeoutMs,
     });
