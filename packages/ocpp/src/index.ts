@@ -1,0 +1,16 @@
+export { OCPP16, type OcppProtocol, SUPPORTED_PROTOCOLS, selectProtocol } from "./protocols.js";
+export { type ErrorCodeTable, OCPP16_ERROR_CODES, type RpcErrorKind } from "./rpc/error-codes.js";
+export {
+  callErrorFrame,
+  callFrame,
+  callResultFrame,
+  type Frame,
+  type FrameViolation,
+  type ParsedFrame,
+  parseFrame,
+} from "./rpc/frame.js";
+export { MAX_MESSAGE_ID_LENGTH, MessageType } from "./rpc/message-type.js";
+export type { MessageValidator, PayloadViolation } from "./schemas/message-validator.js";
+export { OCPP16_CP_ACTIONS, OCPP16_CS_ACTIONS, type Ocpp16CpAction } from "./v16/ocpp16-actions.js";
+export type * from "./v16/ocpp16-messages.generated.js";
+export { ocpp16Validator } from "./v16/ocpp16-schemas.js";

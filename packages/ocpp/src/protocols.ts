@@ -1,0 +1,33 @@
+import { type ErrorCodeTable, OCPP16_ERROR_CODES } from "./rpc/error-codes.js";
+import type { MessageValidator } from "./schemas/message-validator.js";
+import { OCPP16_CS_ACTIONS } from "./v16/ocpp16-actions.js";
+import { ocpp16Validator } from "./v16/ocpp16-schemas.js";
+
+/** One OCPP-J version: its WebSocket subprotocol name, error spelling and schemas. */
+export interface OcppProtocol {
+  readonly subprotocol: string;
+  readonly errorCodes: ErrorCodeTable;
+  /** Validates the calls a charge point sends and the answers it expects. */
+  readonly validator: MessageValidator;
+  /** Actions of this version that only the central system sends: answered NotSupported. */
+  readonly centralSystemActions: ReadonlySet<string>;
+}
+
+export const OCPP16: OcppProtocol = {
+  subprotocol: "ocpp1.6",
+  errorCodes: OCPP16_ERROR_CODES,
+  validator: ocpp16Validator,
+  centralSystemActions: new Set(OCPP16_CS_ACTIONS),
+};
+
+/** Supported versions in order of preference; OCPP 2.0.1 joins this table. */
+export const SUPPORTED_PROTOCOLS: readonly OcppProtocol[] = [OCPP16];
+
+/** Picks the most preferred supported version among those a charge point offers. */
+export function selectProtocol(
+  offered: Iterable<string>,
+  supported: readonly OcppProtocol[] = SUPPORTED_PROTOCOLS,
+): OcppProtocol | undefined {
+  const offers = new Set(offered);
+  return supported.find((protocol) => offers.has(protocol.subprotocol));
+}

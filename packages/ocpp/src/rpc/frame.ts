@@ -1,0 +1,117 @@
+import { MAX_MESSAGE_ID_LENGTH, MessageType } from "./message-type.js";
+
+/** A well-formed OCPP-J frame. */
+export type Frame =
+  | {
+      readonly kind: "call";
+      readonly messageId: string;
+      readonly action: string;
+      readonly payload: unknown;
+    }
+  | { readonly kind: "result"; readonly messageId: string; readonly payload: unknown }
+  | {
+      readonly kind: "error";
+      readonly messageId: string;
+      readonly errorCode: string;
+      readonly description: string;
+      readonly details: unknown;
+    };
+
+/**
+ * A frame that is not OCPP-J. `messageId` is set when it could still be read, so the peer can be
+ * answered with a FormationViolation; otherwise the frame can only be ignored.
+ */
+export interface FrameViolation {
+  readonly messageId: string | undefined;
+  readonly reason: string;
+}
+
+export type ParsedFrame =
+  | { readonly ok: true; readonly frame: Frame }
+  | { readonly ok: false; readonly violation: FrameViolation };
+
+// Ids up to this length are echoed in a CALLERROR even when longer than OCPP-J allows;
+// beyond it the frame is ignored rather than reflecting arbitrary input back.
+const MAX_ECHOED_ID_LENGTH = 128;
+const SALVAGE_ID = /^\s*\[\s*[234]\s*,\s*"([^"\\]{1,36})"/;
+
+function violation(messageId: string | undefined, reason: string): ParsedFrame {
+  return { ok: false, violation: { messageId, reason } };
+}
+
+function isPayloadObject(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Parses the text of one WebSocket message into an OCPP-J frame, or says why it is not one. */
+export function parseFrame(text: string): ParsedFrame {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return violation(SALVAGE_ID.exec(text)?.[1], "message is not valid JSON");
+  }
+  if (!Array.isArray(value)) return violation(undefined, "message is not a JSON array");
+  const [type, messageId] = value;
+  if (typeof messageId !== "string" || messageId.length === 0) {
+    return violation(undefined, "message id is not a non-empty string");
+  }
+  if (messageId.length > MAX_MESSAGE_ID_LENGTH) {
+    const echo = messageId.length <= MAX_ECHOED_ID_LENGTH ? messageId : undefined;
+    return violation(echo, `message id is longer than ${MAX_MESSAGE_ID_LENGTH} characters`);
+  }
+  switch (type) {
+    case MessageType.Call:
+      if (value.length !== 4) return violation(messageId, "CALL must have 4 elements");
+      if (typeof value[2] !== "string" || value[2].length === 0) {
+        return violation(messageId, "CALL action is not a non-empty string");
+      }
+      if (!isPayloadObject(value[3])) return violation(messageId, "CALL payload is not an object");
+      return { ok: true, frame: { kind: "call", messageId, action: value[2], payload: value[3] } };
+    case MessageType.CallResult:
+      if (value.length !== 3) return violation(messageId, "CALLRESULT must have 3 elements");
+      return { ok: true, frame: { kind: "result", messageId, payload: value[2] } };
+    case MessageType.CallError:
+      if (value.length !== 5 || typeof value[2] !== "string" || typeof value[3] !== "string") {
+        return violation(messageId, "CALLERROR must be [4, id, code, description, details]");
+      }
+      return {
+        ok: true,
+        frame: {
+          kind: "error",
+          messageId,
+          errorCode: value[2],
+          description: value[3],
+          details: value[4],
+        },
+      };
+    default:
+      return violation(messageId, "unknown message type");
+  }
+}
+
+/** Serialises a CALL. */
+export function callFrame(messageId: string, action: string, payload: unknown): string {
+  return JSON.stringify([MessageType.Call, messageId, action, payload]);
+}
+
+/** Serialises a CALLRESULT. */
+export function callResultFrame(messageId: string, payload: unknown): string {
+  return JSON.stringify([MessageType.CallResult, messageId, payload]);
+}
+
+/** Serialises a CALLERROR; the description is bounded and details default to an empty object. */
+export function callErrorFrame(
+  messageId: string,
+  errorCode: string,
+  description: string,
+  details: Record<string, unknown> = {},
+): string {
+  return JSON.stringify([
+    MessageType.CallError,
+    messageId,
+    errorCode,
+    description.slice(0, 255),
+    details,
+  ]);
+}

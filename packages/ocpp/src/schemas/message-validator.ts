@@ -1,0 +1,101 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import addFormatsModule from "ajv-formats";
+import type { RpcErrorKind } from "../rpc/error-codes.js";
+
+/** Why a payload does not match its schema, classified as an OCPP error kind. */
+export interface PayloadViolation {
+  readonly kind: RpcErrorKind;
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Validates the payloads of one OCPP version's messages against its JSON schemas. */
+export interface MessageValidator {
+  /** Actions whose requests this validator knows. */
+  readonly actions: ReadonlySet<string>;
+  validateRequest(action: string, payload: unknown): PayloadViolation | undefined;
+  validateResponse(action: string, payload: unknown): PayloadViolation | undefined;
+}
+
+/** Where one version keeps the schemas of an action's request and response. */
+export interface SchemaLocator {
+  request(action: string): string;
+  response(action: string): string;
+}
+
+type JsonSchema = { readonly $id: string; readonly [key: string]: unknown };
+
+// ajv-formats is CommonJS; its default export is the plugin function under ESM interop.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+const KIND_BY_KEYWORD: Readonly<Record<string, RpcErrorKind>> = {
+  minItems: "occurrence",
+  maxItems: "occurrence",
+  uniqueItems: "occurrence",
+  type: "type",
+  enum: "property",
+  const: "property",
+  format: "property",
+  pattern: "property",
+  maxLength: "property",
+  minLength: "property",
+  maximum: "property",
+  minimum: "property",
+  exclusiveMaximum: "property",
+  exclusiveMinimum: "property",
+  multipleOf: "property",
+};
+
+function classify(error: ErrorObject | undefined): PayloadViolation {
+  if (!error) return { kind: "formation", path: "", message: "payload is invalid" };
+  const path = error.instancePath;
+  const params = error.params as { missingProperty?: unknown; additionalProperty?: unknown };
+  if (error.keyword === "required") {
+    const field = `${path}/${String(params.missingProperty)}`;
+    return { kind: "occurrence", path: field, message: `missing required property ${field}` };
+  }
+  if (error.keyword === "additionalProperties") {
+    const field = `${path}/${String(params.additionalProperty)}`;
+    return { kind: "formation", path: field, message: `unexpected property ${field}` };
+  }
+  // A payload that is not even an object does not conform to the PDU structure.
+  const kind =
+    error.keyword === "type" && path === ""
+      ? "formation"
+      : (KIND_BY_KEYWORD[error.keyword] ?? "formation");
+  return { kind, path, message: `${path || "payload"} ${error.message ?? error.keyword}` };
+}
+
+/**
+ * Compiles, once, the request and response schemas of `actions` from a version's schema bundle.
+ * `$schema` and `$id` are dropped: the bundle's schemas are valid under ajv's default draft, their
+ * references are all internal, and URN ids without a namespace trip ajv's URI parser.
+ */
+export function createMessageValidator(
+  bundle: readonly JsonSchema[],
+  locate: SchemaLocator,
+  actions: readonly string[],
+): MessageValidator {
+  const ajv = new Ajv({ strict: false, allErrors: false, multipleOfPrecision: 6 });
+  addFormats(ajv);
+  const byId = new Map(bundle.map((schema) => [schema.$id, schema]));
+  const compile = (id: string): ValidateFunction => {
+    const schema = byId.get(id);
+    if (!schema) throw new Error(`schema ${id} is missing from the bundle`);
+    const { $schema: _draft, $id: _id, ...rest } = schema;
+    return ajv.compile(rest);
+  };
+  const requests = new Map(actions.map((action) => [action, compile(locate.request(action))]));
+  const responses = new Map(actions.map((action) => [action, compile(locate.response(action))]));
+  const check = (validators: Map<string, ValidateFunction>, action: string, payload: unknown) => {
+    const validate = validators.get(action);
+    if (!validate)
+      return { kind: "notImplemented", path: "", message: `unknown action ${action}` } as const;
+    return validate(payload) ? undefined : classify(validate.errors?.[0]);
+  };
+  return {
+    actions: new Set(actions),
+    validateRequest: (action, payload) => check(requests, action, payload),
+    validateResponse: (action, payload) => check(responses, action, payload),
+  };
+}

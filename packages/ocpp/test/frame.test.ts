@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { callErrorFrame, callFrame, callResultFrame, parseFrame } from "../src/index.js";
+
+describe("parseFrame", () => {
+  it("reads the three OCPP-J message types", () => {
+    expect(parseFrame('[2,"1","Heartbeat",{}]')).toEqual({
+      ok: true,
+      frame: { kind: "call", messageId: "1", action: "Heartbeat", payload: {} },
+    });
+    expect(parseFrame('[3,"1",{"currentTime":"x"}]')).toEqual({
+      ok: true,
+      frame: { kind: "result", messageId: "1", payload: { currentTime: "x" } },
+    });
+    expect(parseFrame('[4,"1","NotImplemented","nope",{}]')).toEqual({
+      ok: true,
+      frame: {
+        kind: "error",
+        messageId: "1",
+        errorCode: "NotImplemented",
+        description: "nope",
+        details: {},
+      },
+    });
+  });
+
+  it.each([
+    ["not JSON at all", "hello", undefined],
+    ["broken JSON whose id can be read", '[2,"abc","Heartbeat",{', "abc"],
+    ["an object instead of an array", '{"a":1}', undefined],
+    ["a number id", '[2,1,"Heartbeat",{}]', undefined],
+    ["an empty id", '[2,"","Heartbeat",{}]', undefined],
+    ["a CALL with 3 elements", '[2,"x","Heartbeat"]', "x"],
+    ["a CALL with an array payload", '[2,"x","Heartbeat",[]]', "x"],
+    ["a CALL with a null payload", '[2,"x","Heartbeat",null]', "x"],
+    ["a CALL with a numeric action", '[2,"x",7,{}]', "x"],
+    ["an unknown message type", '[9,"x","Heartbeat",{}]', "x"],
+    ["a CALLERROR missing details", '[4,"x","GenericError","d"]', "x"],
+    ["a CALLRESULT with extra elements", '[3,"x",{},1]', "x"],
+    ["an id of 37 characters", `[2,"${"a".repeat(37)}","Heartbeat",{}]`, "a".repeat(37)],
+    ["an id far too long to echo", `[2,"${"a".repeat(500)}","Heartbeat",{}]`, undefined],
+  ])("rejects %s", (_name, text, messageId) => {
+    const parsed = parseFrame(text);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.violation.messageId).toBe(messageId);
+  });
+
+  it("accepts an id of exactly 36 characters", () => {
+    const id = "b".repeat(36);
+    expect(parseFrame(`[2,"${id}","Heartbeat",{}]`).ok).toBe(true);
+  });
+});
+
+describe("frame serialisation", () => {
+  it("writes frames that parse back", () => {
+    expect(parseFrame(callFrame("7", "Reset", { type: "Soft" }))).toMatchObject({
+      ok: true,
+      frame: { kind: "call", action: "Reset" },
+    });
+    expect(callResultFrame("7", { status: "Accepted" })).toBe('[3,"7",{"status":"Accepted"}]');
+    expect(callErrorFrame("7", "NotImplemented", "unknown action")).toBe(
+      '[4,"7","NotImplemented","unknown action",{}]',
+    );
+  });
+
+  it("bounds the error description", () => {
+    const frame = JSON.parse(callErrorFrame("7", "GenericError", "x".repeat(1000)));
+    expect(frame[3]).toHaveLength(255);
+  });
+});
