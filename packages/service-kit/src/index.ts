@@ -1,0 +1,17 @@
+export { type CommandLine, flagName, parseCommandLine } from "./config/command-line.js";
+export { renderHelp, renderOptionsMarkdown } from "./config/option-docs.js";
+export {
+  choice,
+  flag,
+  integer,
+  type OptionSpec,
+  type OptionTable,
+  type OptionValues,
+  text,
+  url,
+} from "./config/option-spec.js";
+export { readConfig, type ServiceDescription } from "./config/read-config.js";
+export { onShutdownSignals } from "./lifecycle/shutdown-signals.js";
+export { createLogger, type Logger, type LoggerOptions } from "./logging/create-logger.js";
+export { connectNats, type NatsLink } from "./nats/connect-nats.js";
+export { type OpsServer, type OpsServerOptions, startOpsServer } from "./ops/ops-server.js";

@@ -1,0 +1,41 @@
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import type { Logger } from "pino";
+
+/** A NATS connection and whether it is currently connected. */
+export interface NatsLink {
+  readonly connection: NatsConnection;
+  /** False while the client is disconnected and reconnecting. */
+  connected(): boolean;
+}
+
+/**
+ * Connects to NATS, retrying until the first connection succeeds and reconnecting forever after,
+ * and logs every change of connection state.
+ */
+export async function connectNats(
+  servers: string,
+  name: string,
+  logger: Logger,
+): Promise<NatsLink> {
+  const connection = await connect({
+    servers: servers.split(",").map((server) => server.trim()),
+    name,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 500,
+    waitOnFirstConnect: true,
+  });
+  let connected = true;
+  logger.info({ server: connection.getServer() }, "connected to NATS");
+  void (async () => {
+    for await (const status of connection.status()) {
+      if (status.type === "disconnect") {
+        connected = false;
+        logger.warn({ server: status.server }, "disconnected from NATS");
+      } else if (status.type === "reconnect") {
+        connected = true;
+        logger.info({ server: status.server }, "reconnected to NATS");
+      }
+    }
+  })();
+  return { connection, connected: () => connected };
+}
