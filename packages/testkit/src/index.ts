@@ -1,4 +1,5 @@
 export { cpEvent, type EventContext, gatewayEvent } from "./events/event-builders.js";
+export { readEvents, readRecords } from "./events/read-log.js";
 export { type EventuallyOptions, eventually } from "./eventually.js";
 export { freePort } from "./free-port.js";
 export {
@@ -14,6 +15,11 @@ export {
   NatsServerProcess,
 } from "./nats/nats-server-process.js";
 export { type ProvidedNats, provideNats } from "./nats/provide-nats.js";
+export {
+  HandshakeRefused,
+  type OcppClientOptions,
+  OcppTestClient,
+} from "./ocpp/ocpp-test-client.js";
 export {
   type ExitStatus,
   SpawnedProcess,

@@ -1,0 +1,136 @@
+import { hostname } from "node:os";
+import { choice, integer, text, url } from "@levity/service-kit";
+
+/** Every setting of the gateway: flag, env var, default and meaning, in one table. */
+export const gatewayOptions = {
+  port: integer({
+    env: "OCPP_PORT",
+    default: 9000,
+    min: 0,
+    max: 65535,
+    description: "OCPP-J WebSocket port",
+  }),
+  host: text({
+    env: "OCPP_HOST",
+    default: "0.0.0.0",
+    description: "address the WebSocket port binds to",
+  }),
+  metricsPort: integer({
+    env: "METRICS_PORT",
+    default: 9092,
+    min: 0,
+    max: 65535,
+    description: "port of /healthz, /readyz and /metrics",
+  }),
+  nats: url({
+    env: "NATS_URL",
+    default: "nats://127.0.0.1:4222",
+    schemes: ["nats", "tls", "ws", "wss"],
+    description: "NATS server(s), comma-separated",
+  }),
+  gatewayId: text({
+    env: "GATEWAY_ID",
+    default: hostname(),
+    defaultText: "host name",
+    pattern: /^[A-Za-z0-9._-]{1,128}$/,
+    hint: "1-128 letters, digits, '.', '_' or '-'",
+    description: "this gateway's name in events and metrics",
+  }),
+  heartbeatInterval: integer({
+    env: "HEARTBEAT_INTERVAL",
+    default: 300,
+    min: 1,
+    max: 86_400,
+    description: "heartbeat interval given to charge points at boot, seconds",
+  }),
+  pingInterval: integer({
+    env: "PING_INTERVAL",
+    default: 30,
+    min: 0,
+    max: 3_600,
+    description:
+      "WebSocket ping interval, seconds; a peer silent for a whole interval is dropped (0: off)",
+  }),
+  aliveInterval: integer({
+    env: "ALIVE_INTERVAL",
+    default: 5,
+    min: 1,
+    max: 3_600,
+    description: "interval of gateway.alive events, seconds",
+  }),
+  maxIdentityLength: integer({
+    env: "MAX_IDENTITY_LENGTH",
+    default: 48,
+    min: 1,
+    max: 255,
+    description: "longest charge point identity accepted",
+  }),
+  maxPayload: integer({
+    env: "MAX_PAYLOAD",
+    default: 65_536,
+    min: 1_024,
+    max: 16_777_216,
+    description: "largest WebSocket message accepted, bytes",
+  }),
+  maxSendBuffer: integer({
+    env: "MAX_SEND_BUFFER",
+    default: 1_048_576,
+    min: 1_024,
+    description: "unsent bytes tolerated before a charge point that does not read is dropped",
+  }),
+  maxQueuedCalls: integer({
+    env: "MAX_QUEUED_CALLS",
+    default: 10,
+    min: 1,
+    max: 10_000,
+    description: "calls a charge point may queue while one is answered; one more closes it",
+  }),
+  batchMaxEvents: integer({
+    env: "BATCH_MAX_EVENTS",
+    default: 500,
+    min: 1,
+    max: 10_000,
+    description: "most events stored in one message by the group commit",
+  }),
+  batchMaxBytes: integer({
+    env: "BATCH_MAX_BYTES",
+    default: 262_144,
+    min: 1_024,
+    max: 900_000,
+    description: "most bytes of events in one message (below NATS max_payload)",
+  }),
+  publishTimeoutMs: integer({
+    env: "PUBLISH_TIMEOUT_MS",
+    default: 5_000,
+    min: 100,
+    max: 60_000,
+    description: "how long a commit waits for the stream's acknowledgement, ms",
+  }),
+  outboxLimit: integer({
+    env: "OUTBOX_LIMIT",
+    default: 100_000,
+    min: 100,
+    description: "session events kept for retry while the stream is unreachable",
+  }),
+  stream: text({
+    env: "EVENT_STREAM",
+    default: "OCPP_EVENTS",
+    pattern: /^[A-Za-z0-9_-]{1,64}$/,
+    hint: "a JetStream stream name",
+    description: "JetStream stream of events (its transaction-id bucket is <stream>_TXIDS)",
+  }),
+  subjectPrefix: text({
+    env: "SUBJECT_PREFIX",
+    default: "ocpp",
+    pattern: /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/,
+    hint: "dot-separated tokens",
+    description: "subject prefix: events go to <prefix>.events.<gateway>",
+  }),
+  logLevel: choice(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+    env: "LOG_LEVEL",
+    default: "info",
+    description: "log level",
+  }),
+};
+
+export type GatewayOptionTable = typeof gatewayOptions;

@@ -1,0 +1,165 @@
+import { randomBytes } from "node:crypto";
+import type { EventLog } from "@levity/events";
+import type { Logger } from "@levity/service-kit";
+import type { Registry } from "prom-client";
+import { GroupCommitter } from "./commit/group-committer.js";
+import { startKeepalive } from "./connection/keepalive.js";
+import { type AcceptedConnection, startOcppServer } from "./connection/ocpp-server.js";
+import { EventStamper } from "./events/event-stamper.js";
+import { startAlivePublisher } from "./liveness/alive-publisher.js";
+import { callCounter, commitObserver, createGatewayMetrics } from "./metrics/gateway-metrics.js";
+import { HANDLERS_BY_SUBPROTOCOL } from "./protocol/protocol-handlers.js";
+import { ChargePointSession, type SessionServices } from "./session/charge-point-session.js";
+import { SessionRegistry } from "./session/session-registry.js";
+import {
+  TransactionIdAllocator,
+  type TransactionIdBlocks,
+} from "./transactions/transaction-ids.js";
+
+// ws fails a connection with these error codes and the matching close codes (RFC 6455, 7.4.1).
+const CLOSE_CODE_BY_WS_ERROR: Readonly<Record<string, number>> = {
+  WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: 1009,
+  WS_ERR_INVALID_UTF8: 1007,
+};
+
+function closeCodeOf(error: Error & { code?: string }): number {
+  return CLOSE_CODE_BY_WS_ERROR[error.code ?? ""] ?? 1002;
+}
+
+/** The gateway's settings (see `gatewayOptions` for their meaning and defaults). */
+export interface GatewaySettings {
+  readonly port: number;
+  readonly host: string;
+  readonly gatewayId: string;
+  readonly heartbeatInterval: number;
+  readonly pingInterval: number;
+  readonly aliveInterval: number;
+  readonly maxIdentityLength: number;
+  readonly maxPayload: number;
+  readonly maxSendBuffer: number;
+  readonly maxQueuedCalls: number;
+  readonly batchMaxEvents: number;
+  readonly batchMaxBytes: number;
+  readonly outboxLimit: number;
+}
+
+/** What the gateway talks to: all I/O beyond its own sockets, injected. */
+export interface GatewayDependencies {
+  readonly log: EventLog;
+  readonly transactionIds: TransactionIdBlocks;
+  /** Whether the event log is reachable now. */
+  readonly available: () => boolean;
+  readonly registry: Registry;
+  readonly logger: Logger;
+  readonly now?: () => number;
+}
+
+/** A running gateway. */
+export interface Gateway {
+  readonly port: number;
+  readonly instance: string;
+  sessions(): number;
+  /** Graceful stop: refuse new sockets, close every session, store the closes and gateway.stopped. */
+  stop(flushTimeoutMs?: number): Promise<boolean>;
+}
+
+/** Starts a gateway: the OCPP-J endpoint, its sessions, the group commit and the alive events. */
+export async function startGateway(
+  settings: GatewaySettings,
+  deps: GatewayDependencies,
+): Promise<Gateway> {
+  const now = deps.now ?? Date.now;
+  const instance = randomBytes(6).toString("hex");
+  const logger = deps.logger.child({ gatewayId: settings.gatewayId, instance });
+  const metrics = createGatewayMetrics(deps.registry);
+  const stamper = new EventStamper(settings.gatewayId, instance);
+  const committer = new GroupCommitter(
+    deps.log,
+    {
+      producer: settings.gatewayId,
+      instance,
+      maxEvents: settings.batchMaxEvents,
+      maxSize: settings.batchMaxBytes,
+      outboxLimit: settings.outboxLimit,
+      available: deps.available,
+      retryDelayMs: 500,
+    },
+    commitObserver(metrics),
+  );
+  const registry = new SessionRegistry();
+  const services: SessionServices = {
+    committer,
+    stamper,
+    transactionIds: new TransactionIdAllocator(deps.transactionIds),
+    metrics,
+    countCall: callCounter(metrics),
+    logger,
+    now,
+    limits: {
+      maxQueuedCalls: settings.maxQueuedCalls,
+      maxSendBuffer: settings.maxSendBuffer,
+      heartbeatIntervalS: settings.heartbeatInterval,
+    },
+    ended: (session) => registry.remove(session),
+  };
+
+  const accept = ({ socket, identity, subprotocol, remoteAddress }: AcceptedConnection) => {
+    const handlers = HANDLERS_BY_SUBPROTOCOL.get(subprotocol);
+    if (!handlers) {
+      socket.close(1002, "unsupported subprotocol");
+      return;
+    }
+    const session = new ChargePointSession(
+      socket,
+      handlers,
+      stamper.openSession(identity),
+      services,
+    );
+    socket.on("message", (data, isBinary) => {
+      if (isBinary) session.close("protocol-violation", 1003);
+      else session.receive(data.toString());
+    });
+    socket.on("pong", () => {
+      session.alive = true;
+    });
+    socket.on("error", (error) => session.markProtocolError(closeCodeOf(error)));
+    socket.on("close", (code) => session.socketClosed(code));
+    registry.admit(session);
+    session.open(remoteAddress);
+  };
+
+  const server = await startOcppServer(
+    {
+      port: settings.port,
+      host: settings.host,
+      maxIdentityLength: settings.maxIdentityLength,
+      maxPayload: settings.maxPayload,
+    },
+    metrics,
+    accept,
+  );
+  const stopKeepalive = startKeepalive(registry, settings.pingInterval * 1000);
+  const stopAlive = startAlivePublisher(
+    { committer, stamper, now, startedAt: now(), sessions: () => registry.size, logger },
+    settings.aliveInterval * 1000,
+  );
+  logger.info({ port: server.port }, "gateway listening");
+
+  return {
+    port: server.port,
+    instance,
+    sessions: () => registry.size,
+    stop: async (flushTimeoutMs = 10_000) => {
+      server.stopAccepting();
+      stopKeepalive();
+      stopAlive();
+      registry.closeAll("gateway-shutdown", 1001);
+      committer.store([stamper.gatewayEvent("gateway.stopped", { instance }, now())]);
+      const flushed = await committer.flush(flushTimeoutMs);
+      committer.stop();
+      if (!flushed)
+        logger.error({ outbox: committer.outboxDepth }, "stopped with events not stored");
+      return flushed;
+    },
+  };
+}

@@ -1,0 +1,12 @@
+export { gatewayOptions } from "./config/gateway-options.js";
+export {
+  type Gateway,
+  type GatewayDependencies,
+  type GatewaySettings,
+  startGateway,
+} from "./gateway.js";
+export { KvTransactionIdBlocks } from "./transactions/kv-transaction-id-blocks.js";
+export {
+  InProcessTransactionIdBlocks,
+  type TransactionIdBlocks,
+} from "./transactions/transaction-ids.js";

@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+import { JetStreamEventLog } from "@levity/events";
+import {
+  connectNats,
+  createLogger,
+  onShutdownSignals,
+  readConfig,
+  startOpsServer,
+} from "@levity/service-kit";
+import { collectDefaultMetrics, Registry } from "prom-client";
+import { gatewayOptions } from "./config/gateway-options.js";
+import { startGateway } from "./gateway.js";
+import { KvTransactionIdBlocks } from "./transactions/kv-transaction-id-blocks.js";
+
+const config = readConfig(gatewayOptions, {
+  usage: "node services/ocpp-gateway/dist/main.js [options]",
+  summary:
+    "Levity OCPP gateway: terminates OCPP-J WebSockets and stores every fact in NATS JetStream.",
+});
+const logger = createLogger({ service: "ocpp-gateway", level: config.logLevel });
+
+const nats = await connectNats(config.nats, `ocpp-gateway ${config.gatewayId}`, logger);
+const log = await JetStreamEventLog.open(nats.connection, {
+  stream: config.stream,
+  subjectPrefix: config.subjectPrefix,
+  publishTimeoutMs: config.publishTimeoutMs,
+});
+const transactionIds = await KvTransactionIdBlocks.open(nats.connection, `${config.stream}_TXIDS`);
+const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+
+const gateway = await startGateway(config, {
+  log,
+  transactionIds,
+  available: nats.connected,
+  registry,
+  logger,
+});
+const ops = await startOpsServer({
+  port: config.metricsPort,
+  registry,
+  ready: async () =>
+    nats.connected() &&
+    (await log.lastSequence().then(
+      () => true,
+      () => false,
+    )),
+});
+logger.info(
+  { ocpp: `ws://localhost:${gateway.port}/ocpp/<identity>`, metricsPort: ops.port },
+  "gateway ready",
+);
+
+onShutdownSignals(async () => {
+  await gateway.stop();
+  await ops.close();
+  await log.close();
+  await nats.connection.drain();
+}, logger);

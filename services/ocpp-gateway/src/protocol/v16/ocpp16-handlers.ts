@@ -1,0 +1,212 @@
+import type { Ocpp16CpAction, Ocpp16Requests, Ocpp16Responses } from "@levity/ocpp";
+import { type CallContext, type CallOutcome, failure, result } from "../call-outcome.js";
+import { compact } from "../compact.js";
+import { normalizeMeterValues } from "./sampled-values.js";
+import { epochMs, isoTime } from "./timestamps.js";
+
+type Handler<A extends Ocpp16CpAction> = (
+  request: Ocpp16Requests[A],
+  context: CallContext,
+) => CallOutcome;
+
+const MAX_CONNECTOR_ID = 65535;
+
+function answer<A extends Ocpp16CpAction>(
+  _action: A,
+  payload: Ocpp16Responses[A],
+  events: Parameters<typeof result>[1],
+  dropped = 0,
+): CallOutcome {
+  return result(payload, events, dropped);
+}
+
+// The schemas allow any integer; a connector id must also be a real connector number.
+function badConnector(connectorId: number, allowZero: boolean): CallOutcome | undefined {
+  if (connectorId < (allowZero ? 0 : 1) || connectorId > MAX_CONNECTOR_ID) {
+    return failure("property", `/connectorId ${connectorId} is not a valid connector`);
+  }
+  return undefined;
+}
+
+/** The answer and the events of every call a 1.6J charge point makes: pure, no I/O, no clock. */
+export const ocpp16Handlers: { readonly [A in Ocpp16CpAction]: Handler<A> } = {
+  Authorize: (request) =>
+    answer("Authorize", { idTagInfo: { status: "Accepted" } }, [
+      { type: "cp.authorize", payload: { idTag: request.idTag, status: "Accepted" } },
+    ]),
+
+  BootNotification: (request, context) =>
+    answer(
+      "BootNotification",
+      {
+        status: "Accepted",
+        currentTime: isoTime(context.receivedAt),
+        interval: context.heartbeatIntervalS,
+      },
+      [
+        {
+          type: "cp.boot",
+          payload: compact({
+            vendor: request.chargePointVendor,
+            model: request.chargePointModel,
+            serialNumber: request.chargePointSerialNumber,
+            chargeBoxSerialNumber: request.chargeBoxSerialNumber,
+            firmwareVersion: request.firmwareVersion,
+            iccid: request.iccid,
+            imsi: request.imsi,
+            meterType: request.meterType,
+            meterSerialNumber: request.meterSerialNumber,
+          }),
+        },
+      ],
+    ),
+
+  DataTransfer: (request) =>
+    answer("DataTransfer", { status: "UnknownVendorId" }, [
+      {
+        type: "cp.data-transfer",
+        payload: compact({
+          vendorId: request.vendorId,
+          messageId: request.messageId,
+          status: "UnknownVendorId",
+        }),
+      },
+    ]),
+
+  DiagnosticsStatusNotification: (request) =>
+    answer("DiagnosticsStatusNotification", {}, [
+      { type: "cp.diagnostics-status", payload: { status: request.status } },
+    ]),
+
+  FirmwareStatusNotification: (request) =>
+    answer("FirmwareStatusNotification", {}, [
+      { type: "cp.firmware-status", payload: { status: request.status } },
+    ]),
+
+  Heartbeat: (_request, context) =>
+    answer("Heartbeat", { currentTime: isoTime(context.receivedAt) }, [
+      { type: "cp.heartbeat", payload: {} },
+    ]),
+
+  MeterValues: (request) => {
+    const invalid = badConnector(request.connectorId, true);
+    if (invalid) return invalid;
+    const { samples, dropped } = normalizeMeterValues(request.meterValue);
+    return answer(
+      "MeterValues",
+      {},
+      [
+        {
+          type: "meter.values",
+          payload: compact({
+            connectorId: request.connectorId,
+            transactionId:
+              request.transactionId === undefined ? undefined : String(request.transactionId),
+            samples,
+          }),
+        },
+      ],
+      dropped,
+    );
+  },
+
+  StartTransaction: (request, context) => {
+    const invalid = badConnector(request.connectorId, false);
+    if (invalid) return invalid;
+    if (context.transactionId === undefined)
+      return failure("internal", "no transaction id available");
+    return answer(
+      "StartTransaction",
+      { idTagInfo: { status: "Accepted" }, transactionId: context.transactionId },
+      [
+        {
+          type: "tx.started",
+          payload: compact({
+            connectorId: request.connectorId,
+            transactionId: String(context.transactionId),
+            idTag: request.idTag,
+            meterStartWh: request.meterStart,
+            timestamp: epochMs(request.timestamp),
+            reservationId: request.reservationId,
+          }),
+        },
+      ],
+    );
+  },
+
+  StatusNotification: (request) => {
+    const invalid = badConnector(request.connectorId, true);
+    if (invalid) return invalid;
+    return answer("StatusNotification", {}, [
+      {
+        type: "cp.status",
+        payload: compact({
+          connectorId: request.connectorId,
+          status: request.status,
+          errorCode: request.errorCode,
+          info: request.info,
+          vendorId: request.vendorId,
+          vendorErrorCode: request.vendorErrorCode,
+          timestamp: request.timestamp === undefined ? undefined : epochMs(request.timestamp),
+        }),
+      },
+    ]);
+  },
+
+  // Answered whatever the transaction id (even unknown or -1): a charge point retries a stop forever.
+  StopTransaction: (request) => {
+    const { samples, dropped } = normalizeMeterValues(request.transactionData ?? []);
+    return answer(
+      "StopTransaction",
+      { idTagInfo: { status: "Accepted" } },
+      [
+        {
+          type: "tx.stopped",
+          payload: compact({
+            transactionId: String(request.transactionId),
+            meterStopWh: request.meterStop,
+            timestamp: epochMs(request.timestamp),
+            reason: request.reason,
+            idTag: request.idTag,
+            samples: samples.length > 0 ? samples : undefined,
+          }),
+        },
+      ],
+      dropped,
+    );
+  },
+
+  SecurityEventNotification: (request) =>
+    answer("SecurityEventNotification", {}, [
+      {
+        type: "cp.security-event",
+        payload: compact({
+          type: request.type,
+          timestamp: epochMs(request.timestamp),
+          techInfo: request.techInfo,
+        }),
+      },
+    ]),
+
+  // Certificates are not managed yet: refusing is the answer the whitepaper allows.
+  SignCertificate: () =>
+    answer("SignCertificate", { status: "Rejected" }, [
+      { type: "cp.certificate-request", payload: { status: "Rejected" } },
+    ]),
+
+  SignedFirmwareStatusNotification: (request) =>
+    answer("SignedFirmwareStatusNotification", {}, [
+      {
+        type: "cp.firmware-status",
+        payload: compact({ status: request.status, requestId: request.requestId }),
+      },
+    ]),
+
+  LogStatusNotification: (request) =>
+    answer("LogStatusNotification", {}, [
+      {
+        type: "cp.diagnostics-status",
+        payload: compact({ status: request.status, requestId: request.requestId }),
+      },
+    ]),
+};
