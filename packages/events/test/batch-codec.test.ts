@@ -14,7 +14,7 @@ const raw = (value: unknown) => encoder.encode(JSON.stringify(value));
 describe("batch codec", () => {
   it("round-trips a batch with its events in order", () => {
     const events = [
-      cpEvent("session.opened", { protocol: "ocpp1.6" }),
+      cpEvent("session.opened", { protocol: "ocpp1.6", instance: "i1" }),
       cpEvent("cp.heartbeat", {}),
       cpEvent("session.closed", { reason: "closed-by-cp" }),
     ];

@@ -70,7 +70,12 @@ describe("JetStream event log", () => {
       "ok",
     );
     const records = await take(log.read(1), 2);
-    expect(records[0]).toEqual({ sequence: 1, ok: false, error: "message is not JSON" });
+    expect(records[0]).toEqual({
+      sequence: 1,
+      pending: 1,
+      ok: false,
+      error: "message is not JSON",
+    });
     expect(records[1]?.ok).toBe(true);
   });
 

@@ -8,7 +8,7 @@ describe("validateEvent", () => {
   it("accepts a well-formed event of each kind", () => {
     const samples = [
       boot,
-      cpEvent("session.opened", { protocol: "ocpp1.6" }),
+      cpEvent("session.opened", { protocol: "ocpp1.6", instance: "i1" }),
       cpEvent("session.closed", { reason: "ping-timeout", code: 1006 }),
       cpEvent("cp.heartbeat", {}),
       cpEvent("cp.status", { connectorId: 1, status: "Faulted", errorCode: "GroundFailure" }),

@@ -11,6 +11,11 @@ export {
   url,
 } from "./config/option-spec.js";
 export { readConfig, type ServiceDescription } from "./config/read-config.js";
+export {
+  describeRegistry,
+  type MetricDescription,
+  renderMetricsMarkdown,
+} from "./docs/metrics-docs.js";
 export { onShutdownSignals } from "./lifecycle/shutdown-signals.js";
 export { createLogger, type Logger, type LoggerOptions } from "./logging/create-logger.js";
 export { connectNats, type NatsLink } from "./nats/connect-nats.js";

@@ -1,3 +1,4 @@
+export { generatedSection } from "./docs/doc-section.js";
 export { cpEvent, type EventContext, gatewayEvent } from "./events/event-builders.js";
 export { readEvents, readRecords } from "./events/read-log.js";
 export { type EventuallyOptions, eventually } from "./eventually.js";

@@ -38,7 +38,7 @@ const gateway = await startGateway(config, {
 });
 const ops = await startOpsServer({
   port: config.metricsPort,
-  registry,
+  metrics: () => registry.metrics(),
   ready: async () =>
     nats.connected() &&
     (await log.lastSequence().then(

@@ -6,7 +6,7 @@ import * as P from "./payloads.js";
 export const EVENT_VERSION = 1;
 
 const common = {
-  id: NonEmptyText(128),
+  id: NonEmptyText(255),
   v: Type.Literal(EVENT_VERSION),
   gatewayId: NonEmptyText(128),
   ts: EpochMs,

@@ -6,7 +6,12 @@ import { ConnectorId, EpochMs, NonEmptyText, Text } from "./fields.js";
 // Values are in SI base units (W, Wh, A, V) and times in unix milliseconds.
 
 export const SessionOpenedPayload = Type.Object(
-  { protocol: NonEmptyText(32), remoteAddress: Type.Optional(Text(64)) },
+  {
+    protocol: NonEmptyText(32),
+    /** The instance of the gateway process holding the socket: its restart ends the session. */
+    instance: NonEmptyText(64),
+    remoteAddress: Type.Optional(Text(64)),
+  },
   { additionalProperties: false },
 );
 

@@ -15,10 +15,14 @@ export interface AppendAck {
   readonly duplicate: boolean;
 }
 
-/** One stored message read back: its position and its decoded batch (or why it could not be read). */
-export type LogRecord =
-  | { readonly sequence: number; readonly ok: true; readonly batch: DecodedBatch }
-  | { readonly sequence: number; readonly ok: false; readonly error: string };
+/**
+ * One stored message read back: its position, how many stored messages follow it (the reader's
+ * lag when it was delivered), and its decoded batch or why it could not be read.
+ */
+export type LogRecord = { readonly sequence: number; readonly pending: number } & (
+  | { readonly ok: true; readonly batch: DecodedBatch }
+  | { readonly ok: false; readonly error: string }
+);
 
 /** An ordered read of the log: replays from a position, then follows new appends until closed. */
 export interface LogReader extends AsyncIterable<LogRecord> {

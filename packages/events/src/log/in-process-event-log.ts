@@ -57,7 +57,7 @@ export class InProcessEventLog implements EventLog {
             await log.#appended;
             continue;
           }
-          yield recordOf(next, data);
+          yield recordOf(next, log.#messages.length - next, data);
           next++;
         }
       },

@@ -104,7 +104,8 @@ export class JetStreamEventLog implements EventLog {
         messages = await consumer.consume({ max_messages: log.#readBatch });
         log.#readers.add(messages);
         try {
-          for await (const message of messages) yield recordOf(message.seq, message.data);
+          for await (const message of messages)
+            yield recordOf(message.seq, message.info.pending, message.data);
         } finally {
           log.#readers.delete(messages);
           void messages.close();

@@ -1,14 +1,16 @@
 import Fastify from "fastify";
-import type { Registry } from "prom-client";
 
 /** What the operations endpoint serves. */
 export interface OpsServerOptions {
   readonly port: number;
   readonly host?: string;
-  readonly registry: Registry;
+  /** The Prometheus text exposition, rendered at each scrape. */
+  readonly metrics: () => Promise<string>;
   /** Whether the service can do its job now; `/readyz` answers 503 while false. */
   readonly ready: () => Promise<boolean> | boolean;
 }
+
+const PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
 /** A running operations endpoint. */
 export interface OpsServer {
@@ -25,8 +27,8 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
     return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not ready" });
   });
   app.get("/metrics", async (_request, reply) => {
-    const body = await options.registry.metrics();
-    return reply.header("content-type", options.registry.contentType).send(body);
+    const body = await options.metrics();
+    return reply.header("content-type", PROMETHEUS_TEXT).send(body);
   });
   await app.listen({ port: options.port, host: options.host ?? "0.0.0.0" });
   const address = app.server.address();

@@ -79,9 +79,10 @@ export class ChargePointSession {
   /** Records the session's start; must-store, so it precedes every event of the session in the log. */
   open(remoteAddress: string | undefined): void {
     const { stamper, committer, metrics, now, logger } = this.#services;
+    const opened = { protocol: this.#handlers.protocol.subprotocol, instance: stamper.instance };
     const payload = remoteAddress
-      ? { protocol: this.#handlers.protocol.subprotocol, remoteAddress: remoteAddress.slice(0, 64) }
-      : { protocol: this.#handlers.protocol.subprotocol };
+      ? { ...opened, remoteAddress: remoteAddress.slice(0, 64) }
+      : opened;
     committer.store([stamper.cpEvent(this.envelope, { type: "session.opened", payload }, now())]);
     metrics.connections.inc();
     logger.info({ cpId: this.cpId, sessionId: this.sessionId, remoteAddress }, "session opened");

@@ -1,0 +1,63 @@
+import { choice, integer, text, url } from "@levity/service-kit";
+
+/** Every setting of the projector: flag, env var, default and meaning, in one table. */
+export const projectorOptions = {
+  metricsPort: integer({
+    env: "METRICS_PORT",
+    default: 9091,
+    min: 0,
+    max: 65535,
+    description: "port of /metrics, /healthz and /readyz",
+  }),
+  host: text({
+    env: "METRICS_HOST",
+    default: "0.0.0.0",
+    description: "address the metrics port binds to",
+  }),
+  nats: url({
+    env: "NATS_URL",
+    default: "nats://127.0.0.1:4222",
+    schemes: ["nats", "tls", "ws", "wss"],
+    description: "NATS server(s), comma-separated",
+  }),
+  gatewayTimeout: integer({
+    env: "GATEWAY_TIMEOUT",
+    default: 30,
+    min: 1,
+    max: 86_400,
+    description:
+      "seconds without gateway.alive before a gateway is declared lost and its sessions closed",
+  }),
+  snapshotEvery: integer({
+    env: "SNAPSHOT_EVERY",
+    default: 100_000,
+    min: 1,
+    description: "write a snapshot after this many events...",
+  }),
+  snapshotInterval: integer({
+    env: "SNAPSHOT_INTERVAL",
+    default: 60,
+    min: 1,
+    max: 86_400,
+    description: "...or after this many seconds, whichever comes first",
+  }),
+  stream: text({
+    env: "EVENT_STREAM",
+    default: "OCPP_EVENTS",
+    pattern: /^[A-Za-z0-9_-]{1,64}$/,
+    hint: "a JetStream stream name",
+    description: "JetStream stream of events (snapshots go to the KV bucket <stream>_SNAPSHOTS)",
+  }),
+  subjectPrefix: text({
+    env: "SUBJECT_PREFIX",
+    default: "ocpp",
+    pattern: /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/,
+    hint: "dot-separated tokens",
+    description: "subject prefix of the event stream",
+  }),
+  logLevel: choice(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+    env: "LOG_LEVEL",
+    default: "info",
+    description: "log level",
+  }),
+};

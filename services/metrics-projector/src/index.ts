@@ -1,0 +1,9 @@
+export { projectorOptions } from "./config/projector-options.js";
+export { PROJECTED_METRICS, type ProjectedMetric } from "./metrics/projected-metrics.js";
+export {
+  type Projector,
+  type ProjectorDependencies,
+  type ProjectorSettings,
+  startProjector,
+} from "./projector.js";
+export { InMemorySnapshotStore, type SnapshotStore } from "./snapshots/snapshot-store.js";

@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+import { JetStreamEventLog } from "@levity/events";
+import {
+  connectNats,
+  createLogger,
+  onShutdownSignals,
+  readConfig,
+  startOpsServer,
+} from "@levity/service-kit";
+import { collectDefaultMetrics, Registry } from "prom-client";
+import { projectorOptions } from "./config/projector-options.js";
+import { type Projector, startProjector } from "./projector.js";
+import { KvSnapshotStore } from "./snapshots/kv-snapshot-store.js";
+
+const config = readConfig(projectorOptions, {
+  usage: "node services/metrics-projector/dist/main.js [options]",
+  summary:
+    "Levity metrics projector: replays and follows the event stream and serves Prometheus metrics.",
+});
+const logger = createLogger({ service: "metrics-projector", level: config.logLevel });
+
+const nats = await connectNats(config.nats, "metrics-projector", logger);
+const log = await JetStreamEventLog.open(nats.connection, {
+  stream: config.stream,
+  subjectPrefix: config.subjectPrefix,
+});
+const snapshots = await KvSnapshotStore.open(nats.connection, `${config.stream}_SNAPSHOTS`);
+const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+
+// The ops endpoint answers during the replay: alive (/healthz), not ready (/readyz 503).
+let projector: Projector | undefined;
+const ops = await startOpsServer({
+  port: config.metricsPort,
+  host: config.host,
+  metrics: async () =>
+    (await registry.metrics()) + (projector ? await projector.renderMetrics() : ""),
+  ready: () => Boolean(projector?.ready()) && nats.connected(),
+});
+projector = await startProjector(config, {
+  log,
+  snapshots,
+  connected: nats.connected,
+  registry,
+  logger,
+});
+const running = projector;
+logger.info({ metrics: `http://localhost:${ops.port}/metrics` }, "projector started");
+
+onShutdownSignals(async () => {
+  await running.stop();
+  await ops.close();
+  await log.close();
+  await nats.connection.drain();
+}, logger);

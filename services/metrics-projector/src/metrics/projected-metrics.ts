@@ -1,0 +1,182 @@
+import type { CpState, ProjectionState } from "../state/projection-state.js";
+import { labelValue } from "./label-value.js";
+
+/** A metric family the projector derives from its state: what dashboards and alerts may read. */
+export interface ProjectedMetric {
+  readonly name: string;
+  readonly type: "gauge" | "counter";
+  readonly help: string;
+  readonly labels: readonly string[];
+}
+
+/** What the fleet-wide families read: the state, and whether the projector follows the stream. */
+export interface ProjectionView {
+  readonly state: ProjectionState;
+  readonly connected: boolean;
+}
+
+/** A family with one or more series per charge point; `cp` is the escaped `cp_id="…"` label. */
+export interface CpFamily extends ProjectedMetric {
+  write(out: string[], cp: string, state: CpState): void;
+}
+
+/** A family of fleet-wide series. */
+export interface FleetFamily extends ProjectedMetric {
+  write(out: string[], view: ProjectionView): void;
+}
+
+const seconds = (ms: number) => ms / 1000;
+
+function anyGatewayUp(state: ProjectionState): boolean {
+  for (const gateway of state.gateways.values()) if (gateway.up) return true;
+  return false;
+}
+
+/** The fleet-wide families. */
+export const FLEET_FAMILIES: readonly FleetFamily[] = [
+  {
+    name: "ocpp_central_up",
+    type: "gauge",
+    help: "1 while the projector follows the event stream and at least one gateway is alive, else 0",
+    labels: [],
+    write: (out, view) =>
+      out.push(`ocpp_central_up ${view.connected && anyGatewayUp(view.state) ? 1 : 0}`),
+  },
+  {
+    name: "ocpp_gateway_up",
+    type: "gauge",
+    help: "1 while the gateway's alive events are fresh; 0 after it stopped or was declared lost",
+    labels: ["gateway_id"],
+    write: (out, view) => {
+      for (const [id, gateway] of view.state.gateways) {
+        out.push(`ocpp_gateway_up{gateway_id="${labelValue(id)}"} ${gateway.up ? 1 : 0}`);
+      }
+    },
+  },
+  {
+    name: "levity_projector_transactions_orphaned_total",
+    type: "counter",
+    help: "Transactions ended without a StopTransaction (connector Available/Preparing or a new start)",
+    labels: [],
+    write: (out, view) =>
+      out.push(`levity_projector_transactions_orphaned_total ${view.state.orphanedTransactions}`),
+  },
+];
+
+/** The per-charge-point families, with the exact names the dashboard and alerts use. */
+export const CP_FAMILIES: readonly CpFamily[] = [
+  {
+    name: "ocpp_cp_connected",
+    type: "gauge",
+    help: "1 while the charge point has an open session on any gateway, else 0",
+    labels: ["cp_id"],
+    write: (out, cp, s) => out.push(`ocpp_cp_connected{${cp}} ${s.sessions.length > 0 ? 1 : 0}`),
+  },
+  {
+    name: "ocpp_tx_active",
+    type: "gauge",
+    help: "1 while a transaction is active on the connector, else 0",
+    labels: ["cp_id", "connector_id"],
+    write: (out, cp, s) => {
+      for (const [id, connector] of Object.entries(s.connectors)) {
+        out.push(
+          `ocpp_tx_active{${cp},connector_id="${labelValue(id)}"} ${connector.transaction ? 1 : 0}`,
+        );
+      }
+    },
+  },
+  {
+    name: "ocpp_cp_boots_total",
+    type: "counter",
+    help: "BootNotifications received",
+    labels: ["cp_id"],
+    write: (out, cp, s) => out.push(`ocpp_cp_boots_total{${cp}} ${s.boots}`),
+  },
+  {
+    name: "ocpp_cp_disconnects_total",
+    type: "counter",
+    help: "Sessions that ended, whatever the cause (closed, ping timeout, replaced, gateway shutdown or lost)",
+    labels: ["cp_id"],
+    write: (out, cp, s) => out.push(`ocpp_cp_disconnects_total{${cp}} ${s.disconnects}`),
+  },
+  {
+    name: "ocpp_cp_errors_total",
+    type: "counter",
+    help: "StatusNotifications whose errorCode is not NoError, by errorCode",
+    labels: ["cp_id", "error_type"],
+    write: (out, cp, s) => {
+      for (const [type, count] of Object.entries(s.errors)) {
+        out.push(`ocpp_cp_errors_total{${cp},error_type="${labelValue(type)}"} ${count}`);
+      }
+    },
+  },
+  {
+    name: "ocpp_cp_current_a",
+    type: "gauge",
+    help: "Latest measured Current.Import in amperes (un-phased, else the largest phase); 0 once the transaction ends",
+    labels: ["cp_id", "connector_id"],
+    write: (out, cp, s) => {
+      for (const [id, connector] of Object.entries(s.connectors)) {
+        out.push(`ocpp_cp_current_a{${cp},connector_id="${labelValue(id)}"} ${connector.currentA}`);
+      }
+    },
+  },
+  {
+    name: "ocpp_cp_last_heartbeat_ts",
+    type: "gauge",
+    help: "Unix seconds of the last Heartbeat",
+    labels: ["cp_id"],
+    write: (out, cp, s) => {
+      if (s.lastHeartbeatAt !== null)
+        out.push(`ocpp_cp_last_heartbeat_ts{${cp}} ${seconds(s.lastHeartbeatAt)}`);
+    },
+  },
+  {
+    name: "ocpp_cp_last_seen_ts",
+    type: "gauge",
+    help: "Unix seconds of the last message of any kind from the charge point",
+    labels: ["cp_id"],
+    write: (out, cp, s) => out.push(`ocpp_cp_last_seen_ts{${cp}} ${seconds(s.lastSeenAt)}`),
+  },
+  {
+    name: "ocpp_cp_last_tx_ts",
+    type: "gauge",
+    help: "Unix seconds of the latest transaction start or stop; the first-seen time before any",
+    labels: ["cp_id"],
+    write: (out, cp, s) => out.push(`ocpp_cp_last_tx_ts{${cp}} ${seconds(s.lastTransactionAt)}`),
+  },
+  {
+    name: "ocpp_cp_reconnect_during_tx_total",
+    type: "counter",
+    help: "New sessions of a charge point whose previous session ended during an active transaction (reboots excluded)",
+    labels: ["cp_id"],
+    write: (out, cp, s) =>
+      out.push(`ocpp_cp_reconnect_during_tx_total{${cp}} ${s.reconnectsDuringTx}`),
+  },
+  {
+    name: "ocpp_cp_boots_during_tx_total",
+    type: "counter",
+    help: "BootNotifications received while the charge point had an active transaction",
+    labels: ["cp_id"],
+    write: (out, cp, s) => out.push(`ocpp_cp_boots_during_tx_total{${cp}} ${s.bootsDuringTx}`),
+  },
+  {
+    name: "ocpp_cp_info",
+    type: "gauge",
+    help: "1, labelled with vendor, model and firmware from the latest BootNotification",
+    labels: ["cp_id", "vendor", "model", "firmware"],
+    write: (out, cp, s) => {
+      if (!s.info) return;
+      const { vendor, model, firmware } = s.info;
+      out.push(
+        `ocpp_cp_info{${cp},vendor="${labelValue(vendor)}",model="${labelValue(model)}",firmware="${labelValue(firmware)}"} 1`,
+      );
+    },
+  },
+];
+
+/** Every projected family, for documentation and for checking dashboards against what is exported. */
+export const PROJECTED_METRICS: readonly ProjectedMetric[] = [
+  ...FLEET_FAMILIES,
+  ...CP_FAMILIES,
+].map(({ name, type, help, labels }) => ({ name, type, help, labels }));

@@ -1,0 +1,103 @@
+import type { PayloadOf } from "@levity/events";
+import { measuredCurrent } from "./measured-current.js";
+import type { ConnectorState, CpState } from "./projection-state.js";
+
+// Pure updates of one charge point's state. Each returns a new CpState (and how many
+// transactions it ended without a StopTransaction), never modifying its input.
+
+const IDLE: ConnectorState = { transaction: null, currentA: 0 };
+// A connector in these states has no transaction (OCPP 1.6, 4.9): one still open never got its stop.
+const NO_TRANSACTION_STATUSES = new Set(["Available", "Preparing"]);
+
+export interface CpUpdate {
+  readonly cp: CpState;
+  readonly orphaned: number;
+}
+
+function withConnector(cp: CpState, key: string, connector: ConnectorState): CpState {
+  return { ...cp, connectors: { ...cp.connectors, [key]: connector } };
+}
+
+/** Any message proves the charge point is alive. */
+export function seen(cp: CpState, ts: number): CpState {
+  return ts > cp.lastSeenAt ? { ...cp, lastSeenAt: ts } : cp;
+}
+
+export function boot(
+  cp: CpState,
+  payload: PayloadOf<"cp.boot">,
+  duringTransaction: boolean,
+): CpState {
+  return {
+    ...cp,
+    boots: cp.boots + 1,
+    bootsDuringTx: cp.bootsDuringTx + (duringTransaction ? 1 : 0),
+    info: { vendor: payload.vendor, model: payload.model, firmware: payload.firmwareVersion ?? "" },
+  };
+}
+
+export function heartbeat(cp: CpState, ts: number): CpState {
+  return { ...cp, lastHeartbeatAt: Math.max(ts, cp.lastHeartbeatAt ?? 0) };
+}
+
+export function status(cp: CpState, payload: PayloadOf<"cp.status">): CpUpdate {
+  let next = cp;
+  if (payload.errorCode !== "NoError") {
+    next = {
+      ...next,
+      errors: { ...next.errors, [payload.errorCode]: (next.errors[payload.errorCode] ?? 0) + 1 },
+    };
+  }
+  if (payload.connectorId === 0) return { cp: next, orphaned: 0 };
+  const key = String(payload.connectorId);
+  const connector = next.connectors[key];
+  if (!connector) return { cp: withConnector(next, key, IDLE), orphaned: 0 };
+  if (connector.transaction && NO_TRANSACTION_STATUSES.has(payload.status)) {
+    return { cp: withConnector(next, key, IDLE), orphaned: 1 };
+  }
+  return { cp: next, orphaned: 0 };
+}
+
+export function transactionStarted(
+  cp: CpState,
+  payload: PayloadOf<"tx.started">,
+  ts: number,
+): CpUpdate {
+  const key = String(payload.connectorId);
+  const previous = cp.connectors[key]?.transaction;
+  const orphaned = previous && previous.id !== payload.transactionId ? 1 : 0;
+  const next = withConnector(cp, key, {
+    transaction: { id: payload.transactionId, startedAt: ts },
+    currentA: 0,
+  });
+  return { cp: { ...next, lastTransactionAt: Math.max(ts, cp.lastTransactionAt) }, orphaned };
+}
+
+/** Ends the transaction wherever it runs; an unknown id still counts as transaction activity. */
+export function transactionStopped(
+  cp: CpState,
+  payload: PayloadOf<"tx.stopped">,
+  ts: number,
+): CpState {
+  const next = { ...cp, lastTransactionAt: Math.max(ts, cp.lastTransactionAt) };
+  const key =
+    payload.connectorId !== undefined
+      ? String(payload.connectorId)
+      : Object.keys(cp.connectors).find(
+          (candidate) => cp.connectors[candidate]?.transaction?.id === payload.transactionId,
+        );
+  if (key === undefined || cp.connectors[key]?.transaction?.id !== payload.transactionId)
+    return next;
+  return withConnector(next, key, IDLE);
+}
+
+export function meterValues(cp: CpState, payload: PayloadOf<"meter.values">): CpState {
+  const current = measuredCurrent(payload.samples);
+  if (current === undefined) return cp;
+  const key = String(payload.connectorId);
+  const connector = cp.connectors[key] ?? IDLE;
+  // Samples of a transaction that already ended must not revive its current.
+  if (payload.transactionId !== undefined && connector.transaction?.id !== payload.transactionId)
+    return cp;
+  return withConnector(cp, key, { ...connector, currentA: current });
+}

@@ -1,0 +1,67 @@
+import type { Static } from "@sinclair/typebox";
+import { Map as ImmutableMap, OrderedMap } from "immutable";
+import type {
+  ConnectorStateSchema,
+  CpInfoSchema,
+  CpStateSchema,
+  GatewayStateSchema,
+  SessionStateSchema,
+  TransactionStateSchema,
+} from "./state-schema.js";
+
+/** A transaction in progress on one connector. */
+export type TransactionState = Readonly<Static<typeof TransactionStateSchema>>;
+/** One connector of a charge point. */
+export type ConnectorState = Readonly<Static<typeof ConnectorStateSchema>>;
+/** What the latest BootNotification said the charge point is. */
+export type CpInfo = Readonly<Static<typeof CpInfoSchema>>;
+/** Everything the projector knows of one charge point. Times are unix ms from event data. */
+export type CpState = Readonly<Static<typeof CpStateSchema>>;
+/** An open session: whose it is and which gateway process holds its socket. */
+export type SessionState = Readonly<Static<typeof SessionStateSchema>>;
+/** A gateway as its alive, stopped and lost events describe it. */
+export type GatewayState = Readonly<Static<typeof GatewayStateSchema>>;
+
+/** The whole projection: a value, replaced (never mutated) by `evolve`. */
+export interface ProjectionState {
+  readonly cps: ImmutableMap<string, CpState>;
+  readonly sessions: ImmutableMap<string, SessionState>;
+  readonly gateways: ImmutableMap<string, GatewayState>;
+  /** Last batch applied per producer instance: recognises re-published batches past the duplicate window. */
+  readonly producers: OrderedMap<string, number>;
+  /** Transactions ended because the connector moved on without a StopTransaction. */
+  readonly orphanedTransactions: number;
+}
+
+export const EMPTY_STATE: ProjectionState = {
+  cps: ImmutableMap(),
+  sessions: ImmutableMap(),
+  gateways: ImmutableMap(),
+  producers: OrderedMap(),
+  orphanedTransactions: 0,
+};
+
+/** A charge point first seen at `at`, with every counter at zero. */
+export function newCp(at: number): CpState {
+  return {
+    firstSeenAt: at,
+    lastSeenAt: at,
+    lastHeartbeatAt: null,
+    lastTransactionAt: at,
+    boots: 0,
+    disconnects: 0,
+    reconnectsDuringTx: 0,
+    bootsDuringTx: 0,
+    errors: {},
+    info: null,
+    sessions: [],
+    connectors: {},
+    endedInTransaction: false,
+  };
+}
+
+/** Whether any connector of the charge point has a transaction in progress. */
+export function inTransaction(cp: CpState): boolean {
+  for (const connector of Object.values(cp.connectors)) if (connector.transaction) return true;
+  return false;
+}
