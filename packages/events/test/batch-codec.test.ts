@@ -1,4 +1,3 @@
-import { cpEvent } from "@levity/testkit";
 import { describe, expect, it } from "vitest";
 import {
   batchMessageId,
@@ -7,6 +6,7 @@ import {
   encodeBatchOfJson,
   MAX_EVENTS_PER_BATCH,
 } from "../src/index.js";
+import { cpEvent } from "../src/testing/index.js";
 
 const encoder = new TextEncoder();
 const raw = (value: unknown) => encoder.encode(JSON.stringify(value));

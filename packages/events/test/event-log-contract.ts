@@ -1,4 +1,3 @@
-import { cpEvent } from "@levity/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   type AppendAck,
@@ -9,6 +8,7 @@ import {
   type LogReader,
   type LogRecord,
 } from "../src/index.js";
+import { cpEvent } from "../src/testing/index.js";
 
 /** A log under test and how to release it. */
 export interface LogFixture {

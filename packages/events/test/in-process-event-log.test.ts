@@ -1,6 +1,6 @@
-import { cpEvent } from "@levity/testkit";
 import { describe, expect, it } from "vitest";
 import { InProcessEventLog } from "../src/index.js";
+import { cpEvent } from "../src/testing/index.js";
 import { append, eventLogContract, take } from "./event-log-contract.js";
 
 eventLogContract("in-process", async () => {

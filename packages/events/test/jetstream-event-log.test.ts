@@ -1,7 +1,8 @@
-import { cpEvent, type ProvidedNats, provideNats, uniqueName } from "@levity/testkit";
+import { type ProvidedNats, provideNats, uniqueName } from "@levity/testkit";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JetStreamEventLog, subjectSpace } from "../src/index.js";
+import { cpEvent } from "../src/testing/index.js";
 import { append, eventLogContract, take } from "./event-log-contract.js";
 
 let nats: ProvidedNats;

@@ -1,6 +1,6 @@
-import { cpEvent, gatewayEvent } from "@levity/testkit";
 import { describe, expect, it } from "vitest";
 import { EVENT_TYPES, validateEvent } from "../src/index.js";
+import { cpEvent, gatewayEvent } from "../src/testing/index.js";
 
 const boot = cpEvent("cp.boot", { vendor: "ACME", model: "Fast-50", firmwareVersion: "1.2.3" });
 

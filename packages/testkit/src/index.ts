@@ -1,6 +1,4 @@
 export { generatedSection } from "./docs/doc-section.js";
-export { cpEvent, type EventContext, gatewayEvent } from "./events/event-builders.js";
-export { readEvents, readRecords } from "./events/read-log.js";
 export { type EventuallyOptions, eventually } from "./eventually.js";
 export { freePort } from "./free-port.js";
 export {
@@ -16,11 +14,6 @@ export {
   NatsServerProcess,
 } from "./nats/nats-server-process.js";
 export { type ProvidedNats, provideNats } from "./nats/provide-nats.js";
-export {
-  HandshakeRefused,
-  type OcppClientOptions,
-  OcppTestClient,
-} from "./ocpp/ocpp-test-client.js";
 export {
   type ExitStatus,
   SpawnedProcess,

@@ -1,8 +1,8 @@
 import { fileURLToPath } from "node:url";
+import { OcppTestClient } from "@levity/ocpp/testing";
 import {
   eventually,
   freePort,
-  OcppTestClient,
   type ParsedMetrics,
   type ProvidedNats,
   provideNats,

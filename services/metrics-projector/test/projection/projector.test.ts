@@ -1,6 +1,7 @@
 import { encodeBatch, InProcessEventLog, type LevityEvent } from "@levity/events";
+import { readEvents } from "@levity/events/testing";
 import { createLogger } from "@levity/service-kit";
-import { eventually, parseMetricsText, readEvents, sampleValue } from "@levity/testkit";
+import { eventually, parseMetricsText, sampleValue } from "@levity/testkit";
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { startProjector } from "../../src/projector.js";

@@ -1,5 +1,6 @@
 import type { LevityEvent, PayloadOf } from "@levity/events";
-import { cpEvent, gatewayEvent, parseMetricsText, sampleValue } from "@levity/testkit";
+import { cpEvent, gatewayEvent } from "@levity/events/testing";
+import { parseMetricsText, sampleValue } from "@levity/testkit";
 import { renderProjection } from "../../src/metrics/render-projection.js";
 import { evolve } from "../../src/state/evolve.js";
 import { EMPTY_STATE, type ProjectionState } from "../../src/state/projection-state.js";

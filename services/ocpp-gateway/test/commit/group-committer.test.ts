@@ -4,7 +4,8 @@ import {
   InProcessEventLog,
   type OutgoingMessage,
 } from "@levity/events";
-import { cpEvent, eventually, readRecords } from "@levity/testkit";
+import { cpEvent, readRecords } from "@levity/events/testing";
+import { eventually } from "@levity/testkit";
 import { describe, expect, it } from "vitest";
 import {
   CommitFailedError,

@@ -1,5 +1,7 @@
 import type { CpEvent } from "@levity/events";
-import { eventually, NatsServerProcess, OcppTestClient, readEvents } from "@levity/testkit";
+import { readEvents } from "@levity/events/testing";
+import { OcppTestClient } from "@levity/ocpp/testing";
+import { eventually, NatsServerProcess } from "@levity/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type GatewayUnderTest, newStreamSpace, startTestGateway } from "./gateway-fixture.js";
 

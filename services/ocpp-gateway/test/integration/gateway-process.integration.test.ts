@@ -1,11 +1,11 @@
 import { fileURLToPath } from "node:url";
 import { type CpEvent, JetStreamEventLog } from "@levity/events";
+import { readEvents } from "@levity/events/testing";
+import { OcppTestClient } from "@levity/ocpp/testing";
 import {
   freePort,
-  OcppTestClient,
   type ProvidedNats,
   provideNats,
-  readEvents,
   sampleValue,
   scrapeMetrics,
   spawnProcess,

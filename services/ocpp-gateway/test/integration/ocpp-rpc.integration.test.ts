@@ -1,15 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import type { CpEvent, LevityEvent } from "@levity/events";
+import { readEvents } from "@levity/events/testing";
 import { OCPP16_CP_ACTIONS, ocpp16Validator } from "@levity/ocpp";
-import {
-  eventually,
-  HandshakeRefused,
-  OcppTestClient,
-  type ProvidedNats,
-  provideNats,
-  readEvents,
-} from "@levity/testkit";
+import { HandshakeRefused, OcppTestClient } from "@levity/ocpp/testing";
+import { eventually, type ProvidedNats, provideNats } from "@levity/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { type GatewayUnderTest, newStreamSpace, startTestGateway } from "./gateway-fixture.js";

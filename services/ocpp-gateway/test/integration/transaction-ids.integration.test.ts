@@ -1,4 +1,5 @@
-import { OcppTestClient, type ProvidedNats, provideNats } from "@levity/testkit";
+import { OcppTestClient } from "@levity/ocpp/testing";
+import { type ProvidedNats, provideNats } from "@levity/testkit";
 import { connect } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KvTransactionIdBlocks } from "../../src/transactions/kv-transaction-id-blocks.js";

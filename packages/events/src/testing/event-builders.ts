@@ -4,7 +4,7 @@ import {
   type EventOf,
   type GatewayEventType,
   type PayloadOf,
-} from "@levity/events";
+} from "../contract/events.js";
 
 let counter = 0;
 

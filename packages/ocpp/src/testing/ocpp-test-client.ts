@@ -1,5 +1,5 @@
-import { callFrame, type Frame, parseFrame } from "@levity/ocpp";
 import { WebSocket } from "ws";
+import { callFrame, type Frame, parseFrame } from "../rpc/frame.js";
 
 // Answers are read leniently, so a test can see what a server answers to ids OCPP-J forbids.
 function readFrame(text: string): Frame | undefined {

@@ -1,4 +1,5 @@
-import type { EventLog, LevityEvent, LogRecord } from "@levity/events";
+import type { LevityEvent } from "../contract/events.js";
+import type { EventLog, LogRecord } from "../log/event-log.js";
 
 /** Every record stored in `log` right now, in order. */
 export async function readRecords(log: EventLog): Promise<LogRecord[]> {
