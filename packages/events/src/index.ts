@@ -32,6 +32,7 @@ export type {
   LogRecord,
   OutgoingMessage,
 } from "./log/event-log.js";
+export { FileJournal, type JournalContents, JournalCorruptError } from "./log/file-journal.js";
 export { InProcessEventLog, type InProcessEventLogOptions } from "./log/in-process-event-log.js";
 export { JetStreamEventLog, type JetStreamEventLogOptions } from "./log/jetstream-event-log.js";
 export { err, ok, type Result } from "./result.js";

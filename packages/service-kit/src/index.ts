@@ -7,6 +7,7 @@ export {
   type OptionSpec,
   type OptionTable,
   type OptionValues,
+  optionalUrl,
   text,
   url,
 } from "./config/option-spec.js";

@@ -59,6 +59,13 @@ describe("parseCommandLine", () => {
     });
   });
 
+  it("ignores the leading -- that pnpm forwards", () => {
+    expect(parseCommandLine(table, ["--", "--port", "7"], {})).toMatchObject({
+      ok: true,
+      value: { values: { port: 7 } },
+    });
+  });
+
   it("answers --help", () => {
     expect(parseCommandLine(table, ["--help"], {})).toEqual({ ok: true, value: { kind: "help" } });
     expect(parseCommandLine(table, ["-h"], {})).toEqual({ ok: true, value: { kind: "help" } });

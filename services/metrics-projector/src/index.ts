@@ -6,4 +6,6 @@ export {
   type ProjectorSettings,
   startProjector,
 } from "./projector.js";
+export { FileSnapshotStore } from "./snapshots/file-snapshot-store.js";
+export { KvSnapshotStore } from "./snapshots/kv-snapshot-store.js";
 export { InMemorySnapshotStore, type SnapshotStore } from "./snapshots/snapshot-store.js";

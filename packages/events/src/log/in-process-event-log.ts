@@ -1,4 +1,5 @@
 import type { AppendAck, EventLog, LogReader, LogRecord, OutgoingMessage } from "./event-log.js";
+import type { FileJournal } from "./file-journal.js";
 import { recordOf } from "./log-record.js";
 
 /** Options of the in-process log. */
@@ -7,6 +8,10 @@ export interface InProcessEventLogOptions {
   readonly duplicateWindowMs?: number;
   /** Source of the current time for the duplicate window. */
   readonly now?: () => number;
+  /** Where appends are persisted; without one the log lives only in memory. */
+  readonly journal?: FileJournal;
+  /** Messages already stored (read back from the journal). */
+  readonly initial?: readonly OutgoingMessage[];
 }
 
 /**
@@ -21,22 +26,38 @@ export class InProcessEventLog implements EventLog {
   #wake: () => void = () => {};
   #appended: Promise<void>;
   #closed = false;
+  readonly #journal: FileJournal | undefined;
+  // Appends are serialised so the journal and the sequence numbers agree on the order.
+  #tail: Promise<unknown> = Promise.resolve();
 
   constructor(options: InProcessEventLogOptions = {}) {
     this.#windowMs = options.duplicateWindowMs ?? 120_000;
     this.#now = options.now ?? Date.now;
+    this.#journal = options.journal;
     this.#appended = this.#nextSignal();
+    const loadedAt = this.#now();
+    for (const message of options.initial ?? []) {
+      this.#messages.push(message.data);
+      this.#seen.set(message.messageId, { sequence: this.#messages.length, at: loadedAt });
+    }
   }
 
-  async append({ messageId, data }: OutgoingMessage): Promise<AppendAck> {
+  append(message: OutgoingMessage): Promise<AppendAck> {
+    const appended = this.#tail.then(() => this.#append(message));
+    this.#tail = appended.catch(() => {});
+    return appended;
+  }
+
+  async #append(message: OutgoingMessage): Promise<AppendAck> {
     if (this.#closed) throw new Error("event log is closed");
     const now = this.#now();
     this.#forgetBefore(now - this.#windowMs);
-    const known = this.#seen.get(messageId);
+    const known = this.#seen.get(message.messageId);
     if (known) return { sequence: known.sequence, duplicate: true };
-    this.#messages.push(data);
+    await this.#journal?.append(message);
+    this.#messages.push(message.data);
     const sequence = this.#messages.length;
-    this.#seen.set(messageId, { sequence, at: now });
+    this.#seen.set(message.messageId, { sequence, at: now });
     this.#signal();
     return { sequence, duplicate: false };
   }
@@ -71,6 +92,8 @@ export class InProcessEventLog implements EventLog {
   async close(): Promise<void> {
     this.#closed = true;
     this.#signal();
+    await this.#tail;
+    await this.#journal?.close();
   }
 
   #nextSignal(): Promise<void> {

@@ -39,8 +39,10 @@ export function parseCommandLine<T extends OptionTable>(
     options[flagName(key)] = { type: spec.boolean ? "boolean" : "string" };
   }
   let flags: Record<string, string | boolean | undefined>;
+  // `pnpm start -- --port 1` forwards the "--" itself.
+  const args = argv[0] === "--" ? argv.slice(1) : [...argv];
   try {
-    flags = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
+    flags = parseArgs({ args, options, strict: true, allowPositionals: false }).values;
   } catch (error) {
     return err(describeParseError(error));
   }

@@ -92,6 +92,14 @@ export function url(spec: Common<string> & { schemes: readonly string[] }): Opti
   };
 }
 
+/** A URL that may be left out (then undefined), e.g. a broker to use instead of an embedded log. */
+export function optionalUrl(
+  spec: Omit<Common<string>, "default"> & { schemes: readonly string[] },
+): OptionSpec<string | undefined> {
+  const required = url({ ...spec, default: "" });
+  return { ...spec, default: undefined, parse: (raw) => required.parse(raw) };
+}
+
 /** A switch: `--flag` on the command line, or `true`/`false` in the environment. */
 export function flag(spec: Omit<Common<boolean>, "default">): OptionSpec<boolean> {
   return {

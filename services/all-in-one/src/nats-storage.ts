@@ -1,0 +1,33 @@
+import { JetStreamEventLog } from "@levity/events";
+import { KvSnapshotStore } from "@levity/metrics-projector";
+import { KvTransactionIdBlocks } from "@levity/ocpp-gateway";
+import { connectNats, type Logger } from "@levity/service-kit";
+import type { Storage } from "./storage.js";
+
+/** Storage in NATS JetStream, exactly as the split services use it. */
+export async function openNatsStorage(
+  url: string,
+  names: {
+    readonly stream: string;
+    readonly subjectPrefix: string;
+    readonly publishTimeoutMs: number;
+  },
+  logger: Logger,
+): Promise<Storage> {
+  const nats = await connectNats(url, "levity all-in-one", logger);
+  const log = await JetStreamEventLog.open(nats.connection, {
+    stream: names.stream,
+    subjectPrefix: names.subjectPrefix,
+    publishTimeoutMs: names.publishTimeoutMs,
+  });
+  return {
+    log,
+    transactionIds: await KvTransactionIdBlocks.open(nats.connection, `${names.stream}_TXIDS`),
+    snapshots: await KvSnapshotStore.open(nats.connection, `${names.stream}_SNAPSHOTS`),
+    connected: nats.connected,
+    close: async () => {
+      await log.close();
+      await nats.connection.drain();
+    },
+  };
+}

@@ -1,0 +1,13 @@
+import type { EventLog } from "@levity/events";
+import type { SnapshotStore } from "@levity/metrics-projector";
+import type { TransactionIdBlocks } from "@levity/ocpp-gateway";
+
+/** Where the all-in-one keeps its events, snapshot and transaction counter. */
+export interface Storage {
+  readonly log: EventLog;
+  readonly transactionIds: TransactionIdBlocks;
+  readonly snapshots: SnapshotStore;
+  /** Whether the log is reachable now. */
+  readonly connected: () => boolean;
+  close(): Promise<void>;
+}
