@@ -2,11 +2,13 @@ export { type CommandLine, flagName, parseCommandLine } from "./config/command-l
 export { renderHelp, renderOptionsMarkdown } from "./config/option-docs.js";
 export {
   choice,
+  decimal,
   flag,
   integer,
   type OptionSpec,
   type OptionTable,
   type OptionValues,
+  optionalText,
   optionalUrl,
   text,
   url,

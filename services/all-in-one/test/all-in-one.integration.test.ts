@@ -2,7 +2,7 @@ import { appendFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { OcppTestClient } from "@levity/ocpp/testing";
+import { OcppClient } from "@levity/simulator";
 import {
   eventually,
   freePort,
@@ -61,7 +61,7 @@ describe("all-in-one on the embedded log", () => {
 
   it("projects charge points, keeps every counter across a restart, and repairs a torn last line", async () => {
     let run = await start();
-    const cp = await OcppTestClient.connect(run.url, "CP-AIO");
+    const cp = await OcppClient.connect(run.url, "CP-AIO");
     await cp.call("BootNotification", { chargePointVendor: "ACME", chargePointModel: "Home-7" });
     const tx = await cp.call("StartTransaction", {
       connectorId: 1,
@@ -95,7 +95,7 @@ describe("all-in-one on the embedded log", () => {
     ] as const) {
       expect(sampleValue(after, name, labels), name).toBe(sampleValue(before, name, labels));
     }
-    const again = await OcppTestClient.connect(run.url, "CP-AIO");
+    const again = await OcppClient.connect(run.url, "CP-AIO");
     const next = await again.call("StartTransaction", {
       connectorId: 2,
       idTag: "T",
@@ -154,7 +154,7 @@ describe("all-in-one with --nats", () => {
       SUBJECT_PREFIX: prefix,
     });
     expect(run.levity.output).toContain(nats.url);
-    const cp = await OcppTestClient.connect(run.url, "CP-NATS");
+    const cp = await OcppClient.connect(run.url, "CP-NATS");
     await cp.call("BootNotification", { chargePointVendor: "ACME", chargePointModel: "Home-7" });
     await eventually(async () => expect(boots(await run.scrape(), "CP-NATS")).toBe(1));
     await cp.close();

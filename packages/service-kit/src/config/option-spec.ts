@@ -44,6 +44,33 @@ export function integer(spec: Common<number> & { min?: number; max?: number }): 
   };
 }
 
+/** A decimal number within bounds. */
+export function decimal(spec: Common<number> & { min?: number; max?: number }): OptionSpec<number> {
+  const min = spec.min ?? Number.NEGATIVE_INFINITY;
+  const max = spec.max ?? Number.POSITIVE_INFINITY;
+  return {
+    ...spec,
+    parse: (raw) => {
+      const value = Number(raw.trim());
+      if (raw.trim() === "" || !Number.isFinite(value))
+        return err(`expected a number, got "${raw}"`);
+      if (value < min || value > max) return err(`expected ${min}..${max}, got ${value}`);
+      return ok(value);
+    },
+  };
+}
+
+/** A string that may be left out (then undefined), e.g. a file to read. */
+export function optionalText(
+  spec: Omit<Common<string>, "default">,
+): OptionSpec<string | undefined> {
+  return {
+    ...spec,
+    default: undefined,
+    parse: (raw) => (raw.length === 0 ? err("expected a non-empty value") : ok(raw)),
+  };
+}
+
 /** A non-empty string, optionally matching a pattern. */
 export function text(
   spec: Common<string> & { pattern?: RegExp; hint?: string },

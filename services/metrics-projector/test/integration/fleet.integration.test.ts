@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { OcppTestClient } from "@levity/ocpp/testing";
+import { OcppClient } from "@levity/simulator";
 import {
   eventually,
   freePort,
@@ -78,7 +78,7 @@ describe("gateways, NATS and the projector together", () => {
     const scrape = () => scrapeMetrics(`http://127.0.0.1:${metricsPort}/metrics`);
     const at = () => new Date().toISOString();
 
-    const cp1 = await OcppTestClient.connect(a.url, "CP-1");
+    const cp1 = await OcppClient.connect(a.url, "CP-1");
     await cp1.call("BootNotification", {
       chargePointVendor: "ACME",
       chargePointModel: "Fast-50",
@@ -116,7 +116,7 @@ describe("gateways, NATS and the projector together", () => {
     expect(meter.kind).toBe("result");
     await cp1.call("Heartbeat", {});
 
-    const cp2 = await OcppTestClient.connect(b.url, "CP-2");
+    const cp2 = await OcppClient.connect(b.url, "CP-2");
     await cp2.call("BootNotification", { chargePointVendor: "ACME", chargePointModel: "Slow-11" });
     await cp2.call("StatusNotification", {
       connectorId: 1,
@@ -124,7 +124,7 @@ describe("gateways, NATS and the projector together", () => {
       status: "Faulted",
     });
 
-    const cp3 = await OcppTestClient.connect(a.url, "CP-3");
+    const cp3 = await OcppClient.connect(a.url, "CP-3");
     await cp3.call("BootNotification", { chargePointVendor: "ACME", chargePointModel: "Fast-50" });
     await cp3.close();
 

@@ -1,6 +1,6 @@
 import type { CpEvent } from "@levity/events";
 import { readEvents } from "@levity/events/testing";
-import { OcppTestClient } from "@levity/ocpp/testing";
+import { OcppClient } from "@levity/simulator";
 import { eventually, NatsServerProcess } from "@levity/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type GatewayUnderTest, newStreamSpace, startTestGateway } from "./gateway-fixture.js";
@@ -20,8 +20,8 @@ afterAll(async () => {
 
 describe("when the broker is unreachable", () => {
   it("answers InternalError, keeps the socket, loses no acknowledged event and stores closes later", async () => {
-    const cp = await OcppTestClient.connect(g.url, "CP-OUTAGE");
-    const leaver = await OcppTestClient.connect(g.url, "CP-LEAVES");
+    const cp = await OcppClient.connect(g.url, "CP-OUTAGE");
+    const leaver = await OcppClient.connect(g.url, "CP-LEAVES");
     const acknowledged: string[] = [];
     const call = async () => {
       const id = cp.newId();

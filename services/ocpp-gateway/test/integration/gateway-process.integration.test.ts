@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { type CpEvent, JetStreamEventLog } from "@levity/events";
 import { readEvents } from "@levity/events/testing";
-import { OcppTestClient } from "@levity/ocpp/testing";
+import { OcppClient } from "@levity/simulator";
 import {
   freePort,
   type ProvidedNats,
@@ -71,7 +71,7 @@ describe("the gateway process", () => {
 
     const clients = await Promise.all(
       ["CP-1", "CP-2", "CP-3"].map((id) =>
-        OcppTestClient.connect(`ws://127.0.0.1:${ocppPort}/ocpp`, id),
+        OcppClient.connect(`ws://127.0.0.1:${ocppPort}/ocpp`, id),
       ),
     );
     for (const client of clients)

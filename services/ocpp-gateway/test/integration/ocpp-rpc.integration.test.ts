@@ -3,7 +3,7 @@ import { request as httpRequest } from "node:http";
 import type { CpEvent, LevityEvent } from "@levity/events";
 import { readEvents } from "@levity/events/testing";
 import { OCPP16_CP_ACTIONS, ocpp16Validator } from "@levity/ocpp";
-import { HandshakeRefused, OcppTestClient } from "@levity/ocpp/testing";
+import { HandshakeRefused, OcppClient } from "@levity/simulator";
 import { eventually, type ProvidedNats, provideNats } from "@levity/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
@@ -11,7 +11,7 @@ import { type GatewayUnderTest, newStreamSpace, startTestGateway } from "./gatew
 
 let nats: ProvidedNats;
 let running: GatewayUnderTest[] = [];
-const clients: OcppTestClient[] = [];
+const clients: OcppClient[] = [];
 
 beforeAll(async () => {
   nats = await provideNats();
@@ -32,7 +32,7 @@ async function gateway(overrides = {}) {
 }
 
 async function client(g: GatewayUnderTest, identity: string) {
-  const c = await OcppTestClient.connect(g.url, identity);
+  const c = await OcppClient.connect(g.url, identity);
   clients.push(c);
   return c;
 }
@@ -197,7 +197,7 @@ describe("gateway over real WebSockets and NATS", () => {
       `${g.url}/CP%0A1`,
       `${g.url}/%E0%A4%A`,
     ]) {
-      await expect(OcppTestClient.connectUrl(url)).rejects.toEqual(new HandshakeRefused(400));
+      await expect(OcppClient.connectUrl(url)).rejects.toEqual(new HandshakeRefused(400));
     }
     const rejected = await g.registry.getSingleMetricAsString(
       "levity_gateway_handshakes_rejected_total",
@@ -213,7 +213,7 @@ describe("gateway over real WebSockets and NATS", () => {
     expect(upgrade.status).toBe(101);
     expect(upgrade.protocol).toBeUndefined();
     expect(upgrade.closeCode).toBe(1002);
-    const unoffered = await OcppTestClient.connect(g.url, "CP-PROTO", { protocols: [] });
+    const unoffered = await OcppClient.connect(g.url, "CP-PROTO", { protocols: [] });
     expect(unoffered.protocol).toBe("");
     expect((await unoffered.closed).code).toBe(1002);
     expect(cpEventsOf(await readEvents(g.log), "CP-PROTO")).toEqual([]);

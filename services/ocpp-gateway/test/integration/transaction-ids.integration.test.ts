@@ -1,4 +1,4 @@
-import { OcppTestClient } from "@levity/ocpp/testing";
+import { OcppClient } from "@levity/simulator";
 import { type ProvidedNats, provideNats } from "@levity/testkit";
 import { connect } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,7 +23,7 @@ describe("transaction ids across gateways", () => {
     ]);
     const clients = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        OcppTestClient.connect((gateways[i % 2] ?? gateways[0]).url, `CP-${i}`),
+        OcppClient.connect((gateways[i % 2] ?? gateways[0]).url, `CP-${i}`),
       ),
     );
     const ids: number[] = [];

@@ -1,0 +1,19 @@
+import type { MessageValidator } from "@levity/ocpp";
+import type { FleetStats } from "../fleet/fleet-stats.js";
+
+/** What every simulated charge point of a run shares. */
+export interface SimulationContext {
+  /** Base URL; each charge point appends its identity. */
+  readonly url: string;
+  readonly stats: FleetStats;
+  /** Checks every answer against the response schema of its action. */
+  readonly validator: MessageValidator;
+  readonly callTimeoutMs: number;
+  /** CALLERROR codes that are not counted as misbehaviour (e.g. InternalError during a broker outage). */
+  readonly expectedErrors: ReadonlySet<string>;
+  /** Basic-auth password (OCPP security profile 1 and 2), the same for every charge point. */
+  readonly password: string | undefined;
+  /** Called with every call the server acknowledged with a CALLRESULT. */
+  readonly acknowledged: (record: { cpId: string; messageId: string; action: string }) => void;
+  readonly now: () => number;
+}

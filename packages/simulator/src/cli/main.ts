@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+import { createWriteStream } from "node:fs";
+import { readConfig } from "@levity/service-kit";
+import type { FleetPlan } from "../fleet/fleet-plan.js";
+import { splitPlan } from "../fleet/fleet-plan.js";
+import { FleetStats, mergeStats, type StatsSnapshot } from "../fleet/fleet-stats.js";
+import { type Acknowledged, runFleet, simulationContext } from "../fleet/run-fleet.js";
+import { runInWorkers } from "../fleet/worker-pool.js";
+import { loadScenario } from "../scenario/load-scenario.js";
+import { runScenario } from "../scenario/run-scenario.js";
+import { simulatorOptions } from "./sim-options.js";
+import { progressLine, summarise } from "./summary.js";
+
+const config = readConfig(simulatorOptions, {
+  usage: "levity-sim [options]   (node packages/simulator/dist/cli/main.js)",
+  summary:
+    "Simulates OCPP 1.6J charge points against a central system: a random but reproducible fleet, or a scripted scenario.\n" +
+    "Prints progress on a terminal and a JSON summary at the end; exits 1 if the server misbehaved (schema-invalid\n" +
+    "answer, unexpected CALLERROR, timeout), 2 on a bad option.",
+});
+
+const plan: FleetPlan = {
+  url: config.url,
+  prefix: config.prefix,
+  first: config.first,
+  count: config.count,
+  connectors: config.connectors,
+  seed: config.seed,
+  rates: {
+    rampS: config.ramp,
+    idleMeanS: config.idleMean,
+    chargeMeanS: config.chargeMean,
+    meterIntervalS: config.meterInterval,
+    faultsPerHour: config.faultRate,
+    rebootsPerHour: config.rebootRate,
+    dropsPerHour: config.dropRate,
+  },
+  callTimeoutMs: config.callTimeout,
+  expectedErrors:
+    config.expectErrors === "-" ? [] : config.expectErrors.split(",").map((code) => code.trim()),
+  password: config.password,
+};
+
+const stop = new AbortController();
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => stop.abort());
+if (config.duration > 0) setTimeout(() => stop.abort(), config.duration * 1000).unref();
+
+const ackLog = config.ackLog ? createWriteStream(config.ackLog) : undefined;
+const acknowledged = (record: Acknowledged) => ackLog?.write(`${JSON.stringify(record)}\n`);
+const started = performance.now();
+let latest: () => StatsSnapshot = () => new FleetStats().snapshot();
+let previousCalls = 0;
+const progress = process.stderr.isTTY
+  ? setInterval(() => {
+      const snapshot = latest();
+      const calls = Object.values(snapshot.calls).reduce((sum, count) => sum + count, 0);
+      process.stderr.write(`\r${progressLine(snapshot, calls - previousCalls)}   `);
+      previousCalls = calls;
+    }, 1_000)
+  : undefined;
+
+let final: StatsSnapshot;
+let mode: string;
+let chargePoints = plan.count;
+if (config.scenario) {
+  const loaded = await loadScenario(config.scenario);
+  if (!loaded.ok) {
+    process.stderr.write(`error: ${loaded.error}\n`);
+    process.exit(2);
+  }
+  const stats = new FleetStats();
+  latest = () => stats.snapshot();
+  mode = "scenario";
+  chargePoints = loaded.scenario.chargePoints.length;
+  await runScenario(
+    loaded.scenario,
+    simulationContext(plan, stats, acknowledged),
+    plan.seed,
+    stop.signal,
+  );
+  final = stats.snapshot();
+} else if (config.workers > 1) {
+  let parts: readonly StatsSnapshot[] = [];
+  latest = () => mergeStats(parts);
+  mode = "fleet";
+  final = mergeStats(
+    await runInWorkers(splitPlan(plan, config.workers), stop.signal, (current, acks) => {
+      parts = current;
+      for (const record of acks) acknowledged(record);
+    }),
+  );
+} else {
+  const stats = new FleetStats();
+  latest = () => stats.snapshot();
+  mode = "fleet";
+  await runFleet(plan, stats, stop.signal, acknowledged);
+  final = stats.snapshot();
+}
+
+if (progress) {
+  clearInterval(progress);
+  process.stderr.write("\n");
+}
+await new Promise<void>((resolve) => (ackLog ? ackLog.end(resolve) : resolve()));
+const summary = summarise(final, {
+  url: plan.url,
+  mode,
+  chargePoints,
+  seed: plan.seed,
+  seconds: (performance.now() - started) / 1000,
+});
+process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+process.exit(summary.misbehaved ? 1 : 0);

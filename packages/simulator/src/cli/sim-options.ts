@@ -1,0 +1,121 @@
+import { decimal, integer, optionalText, text, url } from "@levity/service-kit";
+
+/** Every setting of levity-sim, in one table. */
+export const simulatorOptions = {
+  url: url({
+    env: "SIM_URL",
+    default: "ws://localhost:9000/ocpp",
+    schemes: ["ws", "wss"],
+    description: "central system URL; each charge point appends /<identity>",
+  }),
+  scenario: optionalText({
+    env: "SIM_SCENARIO",
+    description: "play this scenario file (YAML or JSON) instead of a random fleet",
+  }),
+  prefix: text({
+    env: "SIM_PREFIX",
+    default: "SIM-",
+    description: "identity prefix of the simulated fleet",
+  }),
+  first: integer({
+    env: "SIM_FIRST",
+    default: 1,
+    min: 0,
+    description: "number of the first charge point",
+  }),
+  count: integer({
+    env: "SIM_COUNT",
+    default: 10,
+    min: 1,
+    max: 1_000_000,
+    description: "charge points to simulate",
+  }),
+  connectors: integer({
+    env: "SIM_CONNECTORS",
+    default: 2,
+    min: 1,
+    max: 16,
+    description: "connectors per charge point",
+  }),
+  seed: integer({
+    env: "SIM_SEED",
+    default: 1,
+    description: "seed of every random choice: the same seed replays the same run",
+  }),
+  duration: decimal({
+    env: "SIM_DURATION",
+    default: 0,
+    min: 0,
+    description: "seconds to run (0: until interrupted)",
+  }),
+  ramp: decimal({
+    env: "SIM_RAMP",
+    default: 10,
+    min: 0,
+    description: "seconds over which the fleet connects",
+  }),
+  idleMean: decimal({
+    env: "SIM_IDLE_MEAN",
+    default: 600,
+    min: 0.01,
+    description: "mean idle seconds of a connector between sessions",
+  }),
+  chargeMean: decimal({
+    env: "SIM_CHARGE_MEAN",
+    default: 1800,
+    min: 0.01,
+    description: "mean seconds of a charging session",
+  }),
+  meterInterval: decimal({
+    env: "SIM_METER_INTERVAL",
+    default: 60,
+    min: 0.01,
+    description: "seconds between MeterValues",
+  }),
+  faultRate: decimal({
+    env: "SIM_FAULT_RATE",
+    default: 0.5,
+    min: 0,
+    description: "faults per charge point per hour",
+  }),
+  rebootRate: decimal({
+    env: "SIM_REBOOT_RATE",
+    default: 0.1,
+    min: 0,
+    description: "reboots per charge point per hour",
+  }),
+  dropRate: decimal({
+    env: "SIM_DROP_RATE",
+    default: 0.5,
+    min: 0,
+    description: "dropped connections per charge point per hour",
+  }),
+  callTimeout: integer({
+    env: "SIM_CALL_TIMEOUT_MS",
+    default: 30_000,
+    min: 100,
+    description: "ms to wait for an answer",
+  }),
+  expectErrors: text({
+    env: "SIM_EXPECT_ERRORS",
+    default: "-",
+    description:
+      "comma-separated CALLERROR codes that are not misbehaviour (e.g. InternalError during an outage)",
+  }),
+  password: optionalText({
+    env: "SIM_PASSWORD",
+    description: "HTTP Basic password of every charge point (security profile 1/2)",
+  }),
+  workers: integer({
+    env: "SIM_WORKERS",
+    default: 1,
+    min: 1,
+    max: 64,
+    description: "worker threads to spread the fleet over",
+  }),
+  ackLog: optionalText({
+    env: "SIM_ACK_LOG",
+    description:
+      "write every acknowledged call (cpId, messageId, action) to this file, one JSON line each",
+  }),
+};

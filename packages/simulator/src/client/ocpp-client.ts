@@ -1,0 +1,190 @@
+import {
+  callErrorFrame,
+  callFrame,
+  type Frame,
+  OCPP16_ERROR_CODES,
+  parseFrame,
+} from "@levity/ocpp";
+import { WebSocket } from "ws";
+
+/** How a client connects and how long it waits for answers. */
+export interface OcppClientOptions {
+  readonly protocols?: readonly string[];
+  readonly headers?: Readonly<Record<string, string>>;
+  /** How long a call waits for its answer before it fails with CallTimeout (default 30 s). */
+  readonly callTimeoutMs?: number;
+}
+
+/** A refused handshake, with the HTTP status the server answered. */
+export class HandshakeRefused extends Error {
+  constructor(readonly status: number) {
+    super(`handshake refused with HTTP ${status}`);
+  }
+}
+
+/** A call the server did not answer in time. */
+export class CallTimeout extends Error {}
+
+/** A call whose connection closed before it was answered. */
+export class ConnectionClosed extends Error {}
+
+interface Waiting {
+  readonly resolve: (frame: Frame) => void;
+  readonly reject: (error: Error) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+// Answers are read leniently, so a client can see what a server answers even to ids OCPP-J forbids.
+function readFrame(text: string): Frame | undefined {
+  const parsed = parseFrame(text);
+  if (parsed.ok) return parsed.frame;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(value) || typeof value[1] !== "string") return undefined;
+  if (value[0] === 3) return { kind: "result", messageId: value[1], payload: value[2] };
+  if (value[0] === 4) {
+    return {
+      kind: "error",
+      messageId: value[1],
+      errorCode: String(value[2]),
+      description: String(value[3]),
+      details: value[4],
+    };
+  }
+  return undefined;
+}
+
+/**
+ * A charge point's OCPP-J connection: sends CALLs and matches their answers by message id, with a
+ * timeout; answers calls from the server with NotImplemented; keeps unmatched frames.
+ */
+export class OcppClient {
+  readonly socket: WebSocket;
+  /** Frames that answered no call of ours. */
+  readonly received: Frame[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  readonly #waiting = new Map<string, Waiting>();
+  readonly #timeoutMs: number;
+  #nextId = 0;
+
+  private constructor(socket: WebSocket, timeoutMs: number) {
+    this.socket = socket;
+    this.#timeoutMs = timeoutMs;
+    this.closed = new Promise((resolve) => {
+      socket.on("close", (code, reason) => {
+        for (const [id, waiting] of this.#waiting) {
+          clearTimeout(waiting.timer);
+          waiting.reject(new ConnectionClosed(`closed (${code}) before an answer to ${id}`));
+        }
+        this.#waiting.clear();
+        resolve({ code, reason: reason.toString() });
+      });
+    });
+    socket.on("message", (data) => this.#onMessage(data.toString()));
+  }
+
+  /** Opens `baseUrl/<identity>` (identity percent-encoded), offering OCPP 1.6 by default. */
+  static connect(
+    baseUrl: string,
+    identity: string,
+    options: OcppClientOptions = {},
+  ): Promise<OcppClient> {
+    return OcppClient.connectUrl(
+      `${baseUrl.replace(/\/$/, "")}/${encodeURIComponent(identity)}`,
+      options,
+    );
+  }
+
+  /** Opens a connection to an exact URL. */
+  static connectUrl(url: string, options: OcppClientOptions = {}): Promise<OcppClient> {
+    const socket = new WebSocket(url, [...(options.protocols ?? ["ocpp1.6"])], {
+      headers: options.headers,
+      perMessageDeflate: false,
+    });
+    return new Promise((resolve, reject) => {
+      socket.once("open", () => resolve(new OcppClient(socket, options.callTimeoutMs ?? 30_000)));
+      socket.once("unexpected-response", (_request, response) => {
+        reject(new HandshakeRefused(response.statusCode ?? 0));
+        socket.terminate();
+      });
+      socket.once("error", reject);
+    });
+  }
+
+  /** The negotiated subprotocol ("" when none). */
+  get protocol(): string {
+    return this.socket.protocol;
+  }
+
+  get open(): boolean {
+    return this.socket.readyState === WebSocket.OPEN;
+  }
+
+  /** Sends a CALL and resolves with the frame answering it. */
+  call(action: string, payload: unknown, messageId = this.newId()): Promise<Frame> {
+    const answer = this.answerTo(messageId);
+    this.socket.send(callFrame(messageId, action, payload));
+    return answer;
+  }
+
+  /** Resolves with the frame answering `messageId` (for frames sent with `sendRaw`). */
+  answerTo(messageId: string): Promise<Frame> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiting.delete(messageId);
+        reject(new CallTimeout(`no answer to ${messageId} within ${this.#timeoutMs} ms`));
+      }, this.#timeoutMs);
+      this.#waiting.set(messageId, { resolve, reject, timer });
+    });
+  }
+
+  /** Sends any text (or bytes) as one WebSocket message. */
+  sendRaw(data: string | Buffer): void {
+    this.socket.send(data);
+  }
+
+  newId(): string {
+    this.#nextId += 1;
+    return `m${this.#nextId}`;
+  }
+
+  /** Closes cleanly and waits for the close to complete. */
+  async close(code = 1000): Promise<void> {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.close(code);
+    else if (this.socket.readyState === WebSocket.CONNECTING) this.socket.terminate();
+    await this.closed;
+  }
+
+  /** Drops the connection without a closing handshake, as a power loss would. */
+  terminate(): void {
+    this.socket.terminate();
+  }
+
+  #onMessage(text: string): void {
+    const frame = readFrame(text);
+    if (!frame) return;
+    if (frame.kind === "call") {
+      // No central-system call is supported by the simulator yet: say so, as a charge point would.
+      this.socket.send(
+        callErrorFrame(
+          frame.messageId,
+          OCPP16_ERROR_CODES.notImplemented,
+          `${frame.action} is not simulated`,
+        ),
+      );
+      return;
+    }
+    const waiting = this.#waiting.get(frame.messageId);
+    if (!waiting) {
+      this.received.push(frame);
+      return;
+    }
+    clearTimeout(waiting.timer);
+    this.#waiting.delete(frame.messageId);
+    waiting.resolve(frame);
+  }
+}

@@ -1,0 +1,36 @@
+import { Worker } from "node:worker_threads";
+import type { FleetPlan } from "./fleet-plan.js";
+import type { StatsSnapshot } from "./fleet-stats.js";
+import type { Acknowledged } from "./run-fleet.js";
+
+type WorkerMessage = { kind: "progress" | "done"; stats: StatsSnapshot; acks: Acknowledged[] };
+
+/** Runs each share of a fleet in its own worker thread; reports the latest counters of each. */
+export function runInWorkers(
+  shares: readonly FleetPlan[],
+  stop: AbortSignal,
+  report: (latest: readonly StatsSnapshot[], acks: readonly Acknowledged[]) => void,
+): Promise<StatsSnapshot[]> {
+  const latest: StatsSnapshot[] = [];
+  const workerUrl = new URL("./fleet-worker.js", import.meta.url);
+  return Promise.all(
+    shares.map(
+      (share, index) =>
+        new Promise<StatsSnapshot>((resolve, reject) => {
+          const worker = new Worker(workerUrl, { workerData: share });
+          stop.addEventListener("abort", () => worker.postMessage({ kind: "stop" }), {
+            once: true,
+          });
+          worker.on("message", (message: WorkerMessage) => {
+            latest[index] = message.stats;
+            report(latest.filter(Boolean), message.acks);
+            if (message.kind === "done") resolve(message.stats);
+          });
+          worker.on("error", reject);
+          worker.on("exit", (code) => {
+            if (code !== 0) reject(new Error(`simulator worker ${index} exited with ${code}`));
+          });
+        }),
+    ),
+  );
+}
