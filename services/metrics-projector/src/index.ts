@@ -1,5 +1,6 @@
 export { projectorOptions } from "./config/projector-options.js";
 export { PROJECTED_METRICS, type ProjectedMetric } from "./metrics/projected-metrics.js";
+export { createProjectorMetrics } from "./metrics/projector-metrics.js";
 export {
   type Projector,
   type ProjectorDependencies,

@@ -111,6 +111,17 @@ export const CP_FAMILIES: readonly CpFamily[] = [
     },
   },
   {
+    name: "ocpp_cp_last_error_ts",
+    type: "gauge",
+    help: "Unix seconds of the last StatusNotification with this errorCode",
+    labels: ["cp_id", "error_type"],
+    write: (out, cp, s) => {
+      for (const [type, at] of Object.entries(s.lastErrorAt)) {
+        out.push(`ocpp_cp_last_error_ts{${cp},error_type="${labelValue(type)}"} ${seconds(at)}`);
+      }
+    },
+  },
+  {
     name: "ocpp_cp_current_a",
     type: "gauge",
     help: "Latest measured Current.Import in amperes (un-phased, else the largest phase); 0 once the transaction ends",
@@ -130,6 +141,13 @@ export const CP_FAMILIES: readonly CpFamily[] = [
       if (s.lastHeartbeatAt !== null)
         out.push(`ocpp_cp_last_heartbeat_ts{${cp}} ${seconds(s.lastHeartbeatAt)}`);
     },
+  },
+  {
+    name: "ocpp_cp_first_seen_ts",
+    type: "gauge",
+    help: "Unix seconds of the charge point's first event: its counters count from then",
+    labels: ["cp_id"],
+    write: (out, cp, s) => out.push(`ocpp_cp_first_seen_ts{${cp}} ${seconds(s.firstSeenAt)}`),
   },
   {
     name: "ocpp_cp_last_seen_ts",

@@ -40,12 +40,14 @@ export function heartbeat(cp: CpState, ts: number): CpState {
   return { ...cp, lastHeartbeatAt: Math.max(ts, cp.lastHeartbeatAt ?? 0) };
 }
 
-export function status(cp: CpState, payload: PayloadOf<"cp.status">): CpUpdate {
+export function status(cp: CpState, payload: PayloadOf<"cp.status">, ts: number): CpUpdate {
   let next = cp;
-  if (payload.errorCode !== "NoError") {
+  const code = payload.errorCode;
+  if (code !== "NoError") {
     next = {
       ...next,
-      errors: { ...next.errors, [payload.errorCode]: (next.errors[payload.errorCode] ?? 0) + 1 },
+      errors: { ...next.errors, [code]: (next.errors[code] ?? 0) + 1 },
+      lastErrorAt: { ...next.lastErrorAt, [code]: Math.max(ts, next.lastErrorAt[code] ?? 0) },
     };
   }
   if (payload.connectorId === 0) return { cp: next, orphaned: 0 };

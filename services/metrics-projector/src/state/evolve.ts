@@ -56,7 +56,7 @@ function chargePointEvent(
       update = { cp: ChargePoints.heartbeat(cp, event.ts), orphaned: 0 };
       break;
     case "cp.status":
-      update = ChargePoints.status(cp, event.payload);
+      update = ChargePoints.status(cp, event.payload, event.ts);
       break;
     case "tx.started":
       update = ChargePoints.transactionStarted(cp, event.payload, event.ts);

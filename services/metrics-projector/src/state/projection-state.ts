@@ -53,6 +53,7 @@ export function newCp(at: number): CpState {
     reconnectsDuringTx: 0,
     bootsDuringTx: 0,
     errors: {},
+    lastErrorAt: {},
     info: null,
     sessions: [],
     connectors: {},

@@ -31,6 +31,8 @@ export const CpStateSchema = Type.Object({
   reconnectsDuringTx: Count,
   bootsDuringTx: Count,
   errors: Type.Record(Type.String(), Count),
+  /** When each error code was last reported. */
+  lastErrorAt: Type.Record(Type.String(), Ms),
   info: Type.Union([CpInfoSchema, Type.Null()]),
   /** Open sessions, oldest first: more than one while a charge point moves between gateways. */
   sessions: Type.Array(Type.String()),

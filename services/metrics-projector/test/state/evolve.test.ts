@@ -31,14 +31,20 @@ describe("evolve: counters and timestamps", () => {
     expect(m.samples.filter((s) => s.name === "ocpp_cp_info")).toHaveLength(1);
   });
 
-  it("counts errors by error code, not NoError", async () => {
-    const m = await new Scenario()
+  it("counts errors by error code, not NoError, and remembers when each was last reported", async () => {
+    const s = new Scenario()
       .open(A)
       .status(A, 1, "Available")
       .status(A, 1, "Faulted", "GroundFailure")
-      .status(A, 0, "Faulted", "GroundFailure")
-      .status(A, 1, "Faulted", "OverVoltage")
-      .metrics();
+      .status(A, 0, "Faulted", "GroundFailure");
+    const lastGround = s.now / 1000;
+    const m = await s.status(A, 1, "Faulted", "OverVoltage").metrics();
+    expect(seriesValue(m, "ocpp_cp_last_error_ts", { ...cp1, error_type: "GroundFailure" })).toBe(
+      lastGround,
+    );
+    expect(
+      seriesValue(m, "ocpp_cp_last_error_ts", { ...cp1, error_type: "NoError" }),
+    ).toBeUndefined();
     expect(seriesValue(m, "ocpp_cp_errors_total", { ...cp1, error_type: "GroundFailure" })).toBe(2);
     expect(seriesValue(m, "ocpp_cp_errors_total", { ...cp1, error_type: "OverVoltage" })).toBe(1);
     expect(
@@ -53,6 +59,7 @@ describe("evolve: counters and timestamps", () => {
     const heartbeat = s.now / 1000;
     s.status(A, 1, "Available");
     const m = await s.metrics();
+    expect(seriesValue(m, "ocpp_cp_first_seen_ts", cp1)).toBe(firstSeen);
     expect(seriesValue(m, "ocpp_cp_last_tx_ts", cp1)).toBe(firstSeen);
     expect(seriesValue(m, "ocpp_cp_last_heartbeat_ts", cp1)).toBe(heartbeat);
     expect(seriesValue(m, "ocpp_cp_last_seen_ts", cp1)).toBe(s.now / 1000);

@@ -1,0 +1,168 @@
+/** The visualisation of a panel. */
+export type PanelKind = "gauge" | "stat" | "timeseries" | "barchart" | "bargauge";
+
+/** One dashboard panel, defined once: what it shows and how. */
+export interface PanelDefinition {
+  readonly id: number;
+  readonly title: string;
+  readonly kind: PanelKind;
+  readonly description: string;
+  readonly expr: string;
+  readonly legend?: string;
+  /** Grafana unit id: bytes, amp, dtdurations, short... */
+  readonly unit?: string;
+  /** An instant query (one value per series) rather than a range. */
+  readonly instant?: boolean;
+  readonly grid: { readonly x: number; readonly y: number; readonly w: number; readonly h: number };
+}
+
+/** Per-CP selector filtered by the dashboard's cp_id variable. */
+const cp = (metric: string) => `${metric}{cp_id=~"$cp_id"}`;
+// Exact counts per bar (see the alerts on why not increase()): the counter now minus its value
+// one interval earlier, per charge point.
+const perInterval = (metric: string) =>
+  `sum by (cp_id) (max by (cp_id) (${cp(metric)}) - max by (cp_id) (${cp(metric)} offset $__interval))`;
+
+/** The 14 panels, in order. */
+export const PANELS: readonly PanelDefinition[] = [
+  {
+    id: 1,
+    title: "Central Service Running",
+    kind: "gauge",
+    description:
+      "1 while the projector follows the event stream and a gateway is alive; 0 when down or gone.",
+    expr: "max(ocpp_central_up) or vector(0)",
+    instant: true,
+    grid: { x: 0, y: 0, w: 6, h: 6 },
+  },
+  {
+    id: 2,
+    title: "Central Service Resident Memory",
+    kind: "timeseries",
+    description: "Resident memory of each Levity process Prometheus scrapes.",
+    expr: "process_resident_memory_bytes",
+    legend: "{{job}} {{instance}}",
+    unit: "bytes",
+    grid: { x: 6, y: 0, w: 6, h: 6 },
+  },
+  {
+    id: 3,
+    title: "Connected Charge Points",
+    kind: "stat",
+    description: "Charge points with an open session on any gateway.",
+    expr: `sum(max by (cp_id) (${cp("ocpp_cp_connected")})) or vector(0)`,
+    instant: true,
+    grid: { x: 12, y: 0, w: 6, h: 6 },
+  },
+  {
+    id: 4,
+    title: "Active Transactions",
+    kind: "stat",
+    description: "Connectors with a transaction in progress.",
+    expr: `sum(max by (cp_id, connector_id) (${cp("ocpp_tx_active")})) or vector(0)`,
+    instant: true,
+    grid: { x: 18, y: 0, w: 6, h: 6 },
+  },
+  {
+    id: 5,
+    title: "Connected Charge Points Over Time (by CP)",
+    kind: "timeseries",
+    description: "1 while a charge point is connected: gaps and drops show outages.",
+    expr: `max by (cp_id) (${cp("ocpp_cp_connected")})`,
+    legend: "{{cp_id}}",
+    grid: { x: 0, y: 6, w: 12, h: 8 },
+  },
+  {
+    id: 6,
+    title: "Active Transactions Over Time (by CP)",
+    kind: "timeseries",
+    description: "Transactions in progress per charge point.",
+    expr: `sum by (cp_id) (max by (cp_id, connector_id) (${cp("ocpp_tx_active")}))`,
+    legend: "{{cp_id}}",
+    grid: { x: 12, y: 6, w: 12, h: 8 },
+  },
+  {
+    id: 7,
+    title: "Number of Boots Over Time (by CP)",
+    kind: "barchart",
+    description:
+      "BootNotifications per interval: reboots, including those in the middle of a charge.",
+    expr: perInterval("ocpp_cp_boots_total"),
+    legend: "{{cp_id}}",
+    grid: { x: 0, y: 14, w: 8, h: 8 },
+  },
+  {
+    id: 8,
+    title: "Number of Disconnects Over Time (by CP)",
+    kind: "barchart",
+    description: "Sessions ended per interval, whatever ended them.",
+    expr: perInterval("ocpp_cp_disconnects_total"),
+    legend: "{{cp_id}}",
+    grid: { x: 8, y: 14, w: 8, h: 8 },
+  },
+  {
+    id: 9,
+    title: "Number of Errors Over Time (by CP)",
+    kind: "barchart",
+    description: "StatusNotifications with an error code per interval, all error types together.",
+    expr: `sum by (cp_id) (max by (cp_id, error_type) (${cp("ocpp_cp_errors_total")}) - max by (cp_id, error_type) (${cp("ocpp_cp_errors_total")} offset $__interval))`,
+    legend: "{{cp_id}}",
+    grid: { x: 16, y: 14, w: 8, h: 8 },
+  },
+  {
+    id: 10,
+    title: "Sum of Measured Current Delivered (by CP)",
+    kind: "timeseries",
+    description:
+      "Current.Import of all connectors of each charge point (largest phase when 3-phase).",
+    expr: `sum by (cp_id) (max by (cp_id, connector_id) (${cp("ocpp_cp_current_a")}))`,
+    legend: "{{cp_id}}",
+    unit: "amp",
+    grid: { x: 0, y: 22, w: 12, h: 8 },
+  },
+  {
+    id: 11,
+    title: "Time Since Last Heartbeat (by CP)",
+    kind: "bargauge",
+    description:
+      "Time since each charge point's last Heartbeat (a busy one may skip them: see the stale-heartbeat alert).",
+    expr: `time() - max by (cp_id) (${cp("ocpp_cp_last_heartbeat_ts")})`,
+    legend: "{{cp_id}}",
+    unit: "dtdurations",
+    instant: true,
+    grid: { x: 12, y: 22, w: 12, h: 8 },
+  },
+  {
+    id: 12,
+    title: "Time Since Last Transaction (by CP)",
+    kind: "bargauge",
+    description:
+      "Time since each charge point's last transaction start or stop (since first seen if none).",
+    expr: `time() - max by (cp_id) (${cp("ocpp_cp_last_tx_ts")})`,
+    legend: "{{cp_id}}",
+    unit: "dtdurations",
+    instant: true,
+    grid: { x: 0, y: 30, w: 12, h: 8 },
+  },
+  {
+    id: 13,
+    title: "Total Reconnects During Transaction (by CP)",
+    kind: "bargauge",
+    description: "Sessions that ended mid-transaction and came back without a reboot.",
+    expr: `max by (cp_id) (${cp("ocpp_cp_reconnect_during_tx_total")})`,
+    legend: "{{cp_id}}",
+    unit: "short",
+    instant: true,
+    grid: { x: 12, y: 30, w: 12, h: 8 },
+  },
+  {
+    id: 14,
+    title: "Sum of Measured Current Delivered (Total System)",
+    kind: "timeseries",
+    description: "Current.Import of the whole fleet.",
+    expr: `sum(max by (cp_id, connector_id) (${cp("ocpp_cp_current_a")})) or vector(0)`,
+    legend: "total",
+    unit: "amp",
+    grid: { x: 0, y: 38, w: 24, h: 8 },
+  },
+];
