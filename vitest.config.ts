@@ -9,6 +9,7 @@ export default defineConfig({
       "packages/*/test/**/*.test.ts",
       "services/*/test/**/*.test.ts",
       "grafana/test/**/*.test.ts",
+      "deploy/stack/test/**/*.test.ts",
     ],
     testTimeout: 30_000,
     hookTimeout: 60_000,

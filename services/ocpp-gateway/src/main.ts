@@ -24,8 +24,13 @@ const log = await JetStreamEventLog.open(nats.connection, {
   stream: config.stream,
   subjectPrefix: config.subjectPrefix,
   publishTimeoutMs: config.publishTimeoutMs,
+  replicas: config.streamReplicas,
 });
-const transactionIds = await KvTransactionIdBlocks.open(nats.connection, `${config.stream}_TXIDS`);
+const transactionIds = await KvTransactionIdBlocks.open(
+  nats.connection,
+  `${config.stream}_TXIDS`,
+  config.streamReplicas,
+);
 const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 

@@ -48,6 +48,14 @@ export const projectorOptions = {
     hint: "a JetStream stream name",
     description: "JetStream stream of events (snapshots go to the KV bucket <stream>_SNAPSHOTS)",
   }),
+  streamReplicas: integer({
+    env: "STREAM_REPLICAS",
+    default: 1,
+    min: 1,
+    max: 5,
+    description:
+      "replicas of the stream and KV buckets when this service creates them (3 on a 3-node cluster)",
+  }),
   subjectPrefix: text({
     env: "SUBJECT_PREFIX",
     default: "ocpp",

@@ -1,0 +1,30 @@
+import { repo, startStack } from "./stack.js";
+
+// pnpm stack: the compose topology on this machine, until Ctrl-C. Build first (pnpm build).
+const stack = await startStack({
+  gateways: 2,
+  ocppPort: 9000,
+  statsPort: 8404,
+  natsPort: 4223,
+  projectorPort: 9091,
+  prometheusPort: 9090,
+  gatewayBasePort: 9100,
+  dataDir: repo("data/stack"),
+  stream: "OCPP_EVENTS",
+  subjectPrefix: "ocpp",
+  gatewayTimeout: 30,
+});
+process.stdout.write(
+  [
+    "Levity stack is running (Ctrl-C stops it):",
+    `  charge points  ${stack.ocppUrl}/<identity>   (HAProxy → ${stack.gateways.length} gateways)`,
+    `  metrics        ${stack.projectorUrl}/metrics`,
+    `  prometheus     ${stack.prometheusUrl ?? "not installed (apt-get install prometheus)"}`,
+    "",
+  ].join("\n"),
+);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    void stack.stop().then(() => process.exit(0));
+  });
+}
