@@ -57,14 +57,26 @@ interface ScrapeConfig {
 
 /**
  * The compose stack's Prometheus configuration, rewritten for local processes: static targets on
- * loopback instead of service names and DNS discovery, and the rule files by absolute path.
+ * loopback instead of service names and DNS discovery, the rule files by absolute path, and a
+ * shorter scrape interval.
  */
 export function localPrometheusConfig(
   compose: string,
   targets: Readonly<Record<string, readonly string[]>>,
   ruleFiles: readonly string[],
+  scrapeInterval = "5s",
 ): string {
-  const config = parse(compose) as { rule_files: string[]; scrape_configs: ScrapeConfig[] };
+  const config = parse(compose) as {
+    global: Record<string, string>;
+    rule_files: string[];
+    scrape_configs: ScrapeConfig[];
+  };
+  // Locally there is no reason to wait 15 s for a first look at a new process.
+  config.global = {
+    ...config.global,
+    scrape_interval: scrapeInterval,
+    evaluation_interval: scrapeInterval,
+  };
   config.rule_files = [...ruleFiles];
   config.scrape_configs = config.scrape_configs.map((scrape) => {
     const local = targets[scrape.job_name];

@@ -2,13 +2,15 @@ import { repo, startStack } from "./stack.js";
 
 // pnpm stack: the compose topology on this machine, until Ctrl-C. Build first (pnpm build).
 const stack = await startStack({
-  gateways: 2,
+  gateways: [
+    { ocppPort: 9101, opsPort: 9201 },
+    { ocppPort: 9102, opsPort: 9202 },
+  ],
   ocppPort: 9000,
   statsPort: 8404,
   natsPort: 4223,
   projectorPort: 9091,
   prometheusPort: 9090,
-  gatewayBasePort: 9100,
   dataDir: repo("data/stack"),
   stream: "OCPP_EVENTS",
   subjectPrefix: "ocpp",

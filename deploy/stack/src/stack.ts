@@ -16,15 +16,14 @@ const PROJECTOR = repo("services/metrics-projector/dist/main.js");
 
 /** Ports and places of a local stack. */
 export interface StackOptions {
-  readonly gateways: number;
+  /** The ports of each gateway: one gateway per entry. */
+  readonly gateways: readonly LocalGateway[];
   /** Where charge points connect: HAProxy's port. */
   readonly ocppPort: number;
   readonly statsPort: number;
   readonly natsPort: number;
   readonly projectorPort: number;
   readonly prometheusPort: number;
-  /** The first gateway's ports; gateway i uses base + i (OCPP) and base + 100 + i (ops). */
-  readonly gatewayBasePort: number;
   /** State of NATS and Prometheus, and the rendered configurations. */
   readonly dataDir: string;
   /** Stream and subject names, so a test can isolate its stack. */
@@ -79,14 +78,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       SUBJECT_PREFIX: options.subjectPrefix,
     };
 
-    const local: LocalGateway[] = [];
     const gateways: Stack["gateways"][number][] = [];
-    for (let index = 1; index <= options.gateways; index++) {
-      const ports = {
-        ocppPort: options.gatewayBasePort + index,
-        opsPort: options.gatewayBasePort + 100 + index,
-      };
-      const id = `gateway-${index}`;
+    for (const [position, ports] of options.gateways.entries()) {
+      const id = `gateway-${position + 1}`;
       const gateway = spawnProcess(process.execPath, [GATEWAY], {
         env: {
           ...shared,
@@ -100,7 +94,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       });
       started.push(gateway);
       await gateway.waitForOutput(/gateway ready/);
-      local.push(ports);
       gateways.push({ id, process: gateway, opsUrl: `http://127.0.0.1:${ports.opsPort}` });
     }
 
@@ -109,7 +102,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // Within this machine's open-file limit (20,000 here; HAProxy uses two per connection).
     const localConfig = localHaproxyConfig(
       haproxyCompose,
-      local,
+      options.gateways,
       { ocpp: options.ocppPort, stats: options.statsPort },
       9_000,
     );
@@ -142,7 +135,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           prometheusCompose,
           {
             "levity-projector": [`127.0.0.1:${options.projectorPort}`],
-            "levity-gateway": local.map((gateway) => `127.0.0.1:${gateway.opsPort}`),
+            "levity-gateway": options.gateways.map((gateway) => `127.0.0.1:${gateway.opsPort}`),
             haproxy: [`127.0.0.1:${options.statsPort}`],
           },
           [repo("deploy/prometheus/rules/ocpp-alerts.yml")],

@@ -11,17 +11,17 @@ let stack: Stack;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "levity-stack-"));
-  const base = await freePort();
   const prefix = uniqueName("stack");
   stack = await startStack({
-    gateways: 2,
+    gateways: [
+      { ocppPort: await freePort(), opsPort: await freePort() },
+      { ocppPort: await freePort(), opsPort: await freePort() },
+    ],
     ocppPort: await freePort(),
     statsPort: await freePort(),
     natsPort: await freePort(),
     projectorPort: await freePort(),
     prometheusPort: await freePort(),
-    // Two consecutive runs of free ports for the gateways' OCPP and ops ports.
-    gatewayBasePort: base < 60_000 ? base : 20_000,
     dataDir: dir,
     stream: prefix.toUpperCase(),
     subjectPrefix: prefix,

@@ -10,3 +10,5 @@ export {
 export { FileSnapshotStore } from "./snapshots/file-snapshot-store.js";
 export { KvSnapshotStore } from "./snapshots/kv-snapshot-store.js";
 export { InMemorySnapshotStore, type SnapshotStore } from "./snapshots/snapshot-store.js";
+export { applyBatch, evolve } from "./state/evolve.js";
+export { EMPTY_STATE, type ProjectionState } from "./state/projection-state.js";

@@ -78,6 +78,11 @@ export class NatsServerProcess {
     return `nats://127.0.0.1:${this.port}`;
   }
 
+  /** The server process's pid, while it runs. */
+  get pid(): number | undefined {
+    return this.#process?.pid;
+  }
+
   get running(): boolean {
     return this.#process?.running ?? false;
   }

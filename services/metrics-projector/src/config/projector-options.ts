@@ -30,7 +30,7 @@ export const projectorOptions = {
   }),
   snapshotEvery: integer({
     env: "SNAPSHOT_EVERY",
-    default: 100_000,
+    default: 1_000_000,
     min: 1,
     description: "write a snapshot after this many events...",
   }),

@@ -80,3 +80,11 @@ export function createProjectorMetrics(registry: Registry) {
 }
 
 export type ProjectorMetrics = ReturnType<typeof createProjectorMetrics>;
+
+/** Counts an applied event by type without hashing labels per event. */
+export function appliedCounter(metrics: ProjectorMetrics): (type: string) => void {
+  const children = new Map(
+    EVENT_TYPES.map((type) => [type as string, metrics.eventsApplied.labels(type)]),
+  );
+  return (type) => children.get(type)?.inc();
+}

@@ -1,6 +1,6 @@
 import type { EventLog, LogReader, LogRecord } from "@levity/events";
 import type { Logger } from "@levity/service-kit";
-import type { ProjectorMetrics } from "../metrics/projector-metrics.js";
+import { appliedCounter, type ProjectorMetrics } from "../metrics/projector-metrics.js";
 import { decodeSnapshot } from "../snapshots/snapshot-codec.js";
 import type { SnapshotStore } from "../snapshots/snapshot-store.js";
 import { applyBatch } from "../state/evolve.js";
@@ -33,9 +33,11 @@ export class ProjectionRunner {
   #reader: LogReader | undefined;
   #loop: Promise<void> | undefined;
   #readyWaiters: (() => void)[] = [];
+  readonly #countApplied: (type: string) => void;
 
   constructor(context: RunnerContext) {
     this.#context = context;
+    this.#countApplied = appliedCounter(context.metrics);
   }
 
   get state(): ProjectionState {
@@ -164,7 +166,7 @@ export class ProjectionRunner {
     this.#state = applied.state;
     const at = now();
     for (const event of batch.events) {
-      metrics.eventsApplied.labels(event.type).inc();
+      this.#countApplied(event.type);
       if (this.#ready) metrics.eventLag.observe(Math.max(0, at - event.ts) / 1000);
     }
     snapshotter.applied(batch.events.length, () => ({

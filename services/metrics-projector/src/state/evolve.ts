@@ -77,16 +77,37 @@ function chargePointEvent(
   };
 }
 
+/**
+ * Folds a batch's events into the state. The maps are transient (immutable.js `asMutable`) for
+ * the length of the batch, so its events update them in place instead of copying paths per event;
+ * the state passed in is left untouched and the one returned is immutable again.
+ */
+function foldEvents(state: ProjectionState, events: readonly LevityEvent[]): ProjectionState {
+  const transient: ProjectionState = {
+    ...state,
+    cps: state.cps.asMutable(),
+    sessions: state.sessions.asMutable(),
+    gateways: state.gateways.asMutable(),
+  };
+  const folded = events.reduce(evolve, transient);
+  return {
+    ...folded,
+    cps: folded.cps.asImmutable(),
+    sessions: folded.sessions.asImmutable(),
+    gateways: folded.gateways.asImmutable(),
+  };
+}
+
 /** Applies a stored batch, or skips it whole when its producer instance already applied it. */
 export function applyBatch(
   state: ProjectionState,
   batch: DecodedBatch,
 ): { state: ProjectionState; duplicate: boolean } {
   if (batch.batch === undefined)
-    return { state: batch.events.reduce(evolve, state), duplicate: false };
+    return { state: foldEvents(state, batch.events), duplicate: false };
   const key = `${batch.producer}/${batch.instance}`;
   if ((state.producers.get(key) ?? 0) >= batch.batch) return { state, duplicate: true };
-  const applied = batch.events.reduce(evolve, state);
+  const applied = foldEvents(state, batch.events);
   let producers = applied.producers.set(key, batch.batch);
   if (producers.size > MAX_PRODUCERS)
     producers = producers.delete(producers.keySeq().first() as string);

@@ -4,8 +4,8 @@ export interface CommitEntry {
   readonly size: number;
   /** Must be stored whatever it takes (session closes): retried instead of failed. */
   readonly mustStore: boolean;
-  readonly resolve: () => void;
-  readonly reject: (error: Error) => void;
+  /** Called once: without an error when stored, with one when the events could not be stored. */
+  readonly done: (error?: Error) => void;
 }
 
 /** A FIFO of entries with O(1) push, take from the front and put back at the front. */

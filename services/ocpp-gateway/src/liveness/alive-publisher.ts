@@ -27,8 +27,8 @@ export function startAlivePublisher(sources: AliveSources, intervalMs: number): 
       },
       sources.now(),
     );
-    sources.committer.submit([event]).catch((error: unknown) => {
-      sources.logger.warn({ err: error }, "could not publish gateway.alive");
+    sources.committer.submit([event], (error) => {
+      if (error) sources.logger.warn({ err: error }, "could not publish gateway.alive");
     });
   };
   publish();

@@ -1,9 +1,21 @@
 import type { CpEventType, PayloadOf } from "@levity/events";
 import type { RpcErrorKind } from "@levity/ocpp";
 
+/**
+ * `T` where optional fields may also be present as `undefined`: drafts are serialised to JSON at
+ * once, which drops them, so handlers copy optional request fields without testing each.
+ */
+export type Loosen<T> = T extends readonly (infer U)[]
+  ? Loosen<U>[]
+  : T extends object
+    ? { [K in keyof T]: K extends OptionalKeys<T> ? Loosen<T[K]> | undefined : Loosen<T[K]> }
+    : T;
+
+type OptionalKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? K : never }[keyof T];
+
 /** An event a call produced, before the gateway stamps its envelope (id, time, session). */
 export type EventDraft = {
-  [K in CpEventType]: { readonly type: K; readonly payload: PayloadOf<K> };
+  [K in CpEventType]: { readonly type: K; readonly payload: Loosen<PayloadOf<K>> };
 }[CpEventType];
 
 /** What to answer a call, and which facts to store before answering. */

@@ -4,7 +4,6 @@ import type { Logger } from "@levity/service-kit";
 import type { GroupCommitter } from "../commit/group-committer.js";
 import type { EventStamper, SessionEnvelope } from "../events/event-stamper.js";
 import type { GatewayMetrics } from "../metrics/gateway-metrics.js";
-import type { CallOutcome } from "../protocol/call-outcome.js";
 import { checkCall } from "../protocol/check-call.js";
 import type { ProtocolHandlers } from "../protocol/protocol-handlers.js";
 import type { TransactionIdAllocator } from "../transactions/transaction-ids.js";
@@ -52,7 +51,7 @@ export class ChargePointSession {
   readonly #handlers: ProtocolHandlers;
   readonly #services: SessionServices;
   readonly #queue: QueuedCall[] = [];
-  #draining = false;
+  #busy = false;
   #closed = false;
   #protocolErrorCode: number | undefined;
 
@@ -116,7 +115,7 @@ export class ChargePointSession {
       payload: frame.payload,
       receivedAt: this.#services.now(),
     });
-    if (!this.#draining) void this.#drain();
+    this.#pump();
   }
 
   /** Ends the session from our side; without a close code the socket is dropped at once. */
@@ -144,63 +143,73 @@ export class ChargePointSession {
     this.#socket.ping();
   }
 
-  async #drain(): Promise<void> {
-    this.#draining = true;
-    while (this.#queue.length > 0 && !this.#closed) {
-      await this.#answer(this.#queue.shift() as QueuedCall);
+  // Calls are answered one at a time: `#busy` holds the queue while a call waits for a
+  // transaction id or for its events to be stored; callbacks (not promises) keep the per-call
+  // cost down, and `#finish` moves on to the next queued call.
+  #pump(): void {
+    while (!this.#busy && !this.#closed && this.#queue.length > 0) {
+      this.#busy = true;
+      this.#answer(this.#queue.shift() as QueuedCall);
     }
-    this.#draining = false;
   }
 
-  async #answer(call: QueuedCall): Promise<void> {
+  #finish(): void {
+    this.#busy = false;
+    this.#pump();
+  }
+
+  #answer(call: QueuedCall): void {
     const checked = checkCall(this.#handlers, call.action, call.payload);
-    if (checked.kind === "error")
-      return this.#sendError(call.messageId, checked.error, checked.description);
-    let transactionId: number | undefined;
-    if (checked.needsTransactionId) {
-      try {
-        transactionId = await this.#services.transactionIds.next();
-      } catch (error) {
+    if (checked.kind === "error") {
+      this.#sendError(call.messageId, checked.error, checked.description);
+      this.#finish();
+      return;
+    }
+    if (!checked.needsTransactionId) {
+      this.#deliver(call, undefined);
+      return;
+    }
+    this.#services.transactionIds.next().then(
+      (transactionId) => this.#deliver(call, transactionId),
+      (error: unknown) => {
         this.#services.logger.error(
           { err: error, cpId: this.cpId },
           "cannot allocate a transaction id",
         );
-        return this.#sendError(
-          call.messageId,
-          "internal",
-          "transaction id unavailable, retry later",
-        );
-      }
-    }
+        this.#sendError(call.messageId, "internal", "transaction id unavailable, retry later");
+        this.#finish();
+      },
+    );
+  }
+
+  #deliver(call: QueuedCall, transactionId: number | undefined): void {
     const outcome = this.#handlers.handle(call.action, call.payload, {
       receivedAt: call.receivedAt,
       heartbeatIntervalS: this.#services.limits.heartbeatIntervalS,
       transactionId,
     });
-    await this.#deliver(call, outcome);
-  }
-
-  async #deliver(call: QueuedCall, outcome: CallOutcome): Promise<void> {
-    if (outcome.kind === "error")
-      return this.#sendError(call.messageId, outcome.error, outcome.description);
+    if (outcome.kind === "error") {
+      this.#sendError(call.messageId, outcome.error, outcome.description);
+      this.#finish();
+      return;
+    }
     const { stamper, committer, metrics } = this.#services;
     if (outcome.droppedSamples) metrics.samplesDropped.inc(outcome.droppedSamples);
-    if (outcome.events.length > 0) {
-      const events = outcome.events.map((draft) =>
-        stamper.cpEvent(this.envelope, draft, call.receivedAt, call.messageId),
-      );
-      try {
-        await committer.submit(events);
-      } catch {
-        // Nothing was acknowledged: a 1.6 charge point retries, so nothing is lost.
-        return this.#sendError(
-          call.messageId,
-          "internal",
-          "could not store the message, retry later",
-        );
-      }
+    if (outcome.events.length === 0) {
+      this.#send(callResultFrame(call.messageId, outcome.payload));
+      this.#finish();
+      return;
     }
-    this.#send(callResultFrame(call.messageId, outcome.payload));
+    const events: string[] = [];
+    for (const draft of outcome.events)
+      events.push(stamper.cpEvent(this.envelope, draft, call.receivedAt, call.messageId));
+    committer.submit(events, (error) => {
+      // Nothing acknowledged is lost: on an error the charge point retries (1.6 retries these).
+      if (error)
+        this.#sendError(call.messageId, "internal", "could not store the message, retry later");
+      else this.#send(callResultFrame(call.messageId, outcome.payload));
+      this.#finish();
+    });
   }
 
   #sendError(messageId: string, kind: RpcErrorKind, description: string): void {

@@ -1,6 +1,5 @@
 import type { Ocpp16CpAction, Ocpp16Requests, Ocpp16Responses } from "@levity/ocpp";
 import { type CallContext, type CallOutcome, failure, result } from "../call-outcome.js";
-import { compact } from "../compact.js";
 import { normalizeMeterValues } from "./sampled-values.js";
 import { epochMs, isoTime } from "./timestamps.js";
 
@@ -46,7 +45,7 @@ export const ocpp16Handlers: { readonly [A in Ocpp16CpAction]: Handler<A> } = {
       [
         {
           type: "cp.boot",
-          payload: compact({
+          payload: {
             vendor: request.chargePointVendor,
             model: request.chargePointModel,
             serialNumber: request.chargePointSerialNumber,
@@ -56,7 +55,7 @@ export const ocpp16Handlers: { readonly [A in Ocpp16CpAction]: Handler<A> } = {
             imsi: request.imsi,
             meterType: request.meterType,
             meterSerialNumber: request.meterSerialNumber,
-          }),
+          },
         },
       ],
     ),
@@ -65,11 +64,11 @@ export const ocpp16Handlers: { readonly [A in Ocpp16CpAction]: Handler<A> } = {
     answer("DataTransfer", { status: "UnknownVendorId" }, [
       {
         type: "cp.data-transfer",
-        payload: compact({
+        payload: {
           vendorId: request.vendorId,
           messageId: request.messageId,
           status: "UnknownVendorId",
-        }),
+        },
       },
     ]),
 
@@ -98,12 +97,12 @@ export const ocpp16Handlers: { readonly [A in Ocpp16CpAction]: Handler<A> } = {
       [
         {
           type: "meter.values",
-          payload: compact({
+          payload: {
             connectorId: request.connectorId,
             transactionId:
               request.transactionId === undefined ? undefined : String(request.transactionId),
             samples,
-          }),
+          },
         },
       ],
       dropped,
@@ -121,14 +120,14 @@ export const ocpp16Handlers: { readonly [A in Ocpp16CpAction]: Handler<A> } = {
       [
         {
           type: "tx.started",
-          payload: compact({
+          payload: {
             connectorId: request.connectorId,
             transactionId: String(context.transactionId),
             idTag: request.idTag,
             meterStartWh: request.meterStart,
             timestamp: epochMs(request.timestamp),
             reservationId: request.reservationId,
-          }),
+          },
         },
       ],
     );
@@ -140,7 +139,7 @@ export const ocpp16Handlers: { readonly [A in Ocpp16CpAction]: Handler<A> } = {
     return answer("StatusNotification", {}, [
       {
         type: "cp.status",
-        payload: compact({
+        payload: {
           connectorId: request.connectorId,
           status: request.status,
           errorCode: request.errorCode,
@@ -148,7 +147,7 @@ export const ocpp16Handlers: { readonly [A in Ocpp16CpAction]: Handler<A> } = {
           vendorId: request.vendorId,
           vendorErrorCode: request.vendorErrorCode,
           timestamp: request.timestamp === undefined ? undefined : epochMs(request.timestamp),
-        }),
+        },
       },
     ]);
   },
@@ -162,14 +161,14 @@ export const ocpp16Handlers: { readonly [A in Ocpp16CpAction]: Handler<A> } = {
       [
         {
           type: "tx.stopped",
-          payload: compact({
+          payload: {
             transactionId: String(request.transactionId),
             meterStopWh: request.meterStop,
             timestamp: epochMs(request.timestamp),
             reason: request.reason,
             idTag: request.idTag,
             samples: samples.length > 0 ? samples : undefined,
-          }),
+          },
         },
       ],
       dropped,
@@ -180,11 +179,11 @@ export const ocpp16Handlers: { readonly [A in Ocpp16CpAction]: Handler<A> } = {
     answer("SecurityEventNotification", {}, [
       {
         type: "cp.security-event",
-        payload: compact({
+        payload: {
           type: request.type,
           timestamp: epochMs(request.timestamp),
           techInfo: request.techInfo,
-        }),
+        },
       },
     ]),
 
@@ -198,7 +197,7 @@ export const ocpp16Handlers: { readonly [A in Ocpp16CpAction]: Handler<A> } = {
     answer("SignedFirmwareStatusNotification", {}, [
       {
         type: "cp.firmware-status",
-        payload: compact({ status: request.status, requestId: request.requestId }),
+        payload: { status: request.status, requestId: request.requestId },
       },
     ]),
 
@@ -206,7 +205,7 @@ export const ocpp16Handlers: { readonly [A in Ocpp16CpAction]: Handler<A> } = {
     answer("LogStatusNotification", {}, [
       {
         type: "cp.diagnostics-status",
-        payload: compact({ status: request.status, requestId: request.requestId }),
+        payload: { status: request.status, requestId: request.requestId },
       },
     ]),
 };

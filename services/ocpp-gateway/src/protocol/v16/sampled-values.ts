@@ -1,6 +1,6 @@
 import type { MeterSample } from "@levity/events";
 import type { MeterValuesRequest } from "@levity/ocpp";
-import { compact } from "../compact.js";
+import type { Loosen } from "../call-outcome.js";
 import { epochMs } from "./timestamps.js";
 
 type MeterValue = MeterValuesRequest["meterValue"][number];
@@ -46,11 +46,11 @@ function toBaseUnit(value: number, unit: string): { value: number; unit: string 
   return scaled ? { value: value * scaled[1], unit: scaled[0] } : { value, unit };
 }
 
-function sampleOf(sampled: SampledValue, timestamp: number): MeterSample | undefined {
+function sampleOf(sampled: SampledValue, timestamp: number): Loosen<MeterSample> | undefined {
   if (sampled.format === "SignedData" || !DECIMAL.test(sampled.value)) return undefined;
   const measurand = sampled.measurand ?? DEFAULT_MEASURAND;
   const base = toBaseUnit(Number(sampled.value), sampled.unit ?? naturalUnit(measurand));
-  return compact({
+  return {
     timestamp,
     measurand,
     value: base.value,
@@ -58,15 +58,15 @@ function sampleOf(sampled: SampledValue, timestamp: number): MeterSample | undef
     phase: sampled.phase,
     context: sampled.context,
     location: sampled.location,
-  });
+  };
 }
 
 /** Every numeric sampled value, in base units; signed or non-numeric values are counted as dropped. */
 export function normalizeMeterValues(meterValues: readonly MeterValue[]): {
-  samples: MeterSample[];
+  samples: Loosen<MeterSample>[];
   dropped: number;
 } {
-  const samples: MeterSample[] = [];
+  const samples: Loosen<MeterSample>[] = [];
   let dropped = 0;
   for (const meterValue of meterValues) {
     const timestamp = epochMs(meterValue.timestamp);
