@@ -7,6 +7,7 @@ import { renderProjection } from "./metrics/render-projection.js";
 import { ProjectionRunner } from "./projection/projection-runner.js";
 import { Snapshotter } from "./projection/snapshotter.js";
 import type { SnapshotStore } from "./snapshots/snapshot-store.js";
+import { createEvolve } from "./state/evolve.js";
 import type { ProjectionState } from "./state/projection-state.js";
 
 /** The projector's settings (see `projectorOptions` for meanings and defaults). */
@@ -14,6 +15,8 @@ export interface ProjectorSettings {
   readonly gatewayTimeout: number;
   readonly snapshotEvery: number;
   readonly snapshotInterval: number;
+  readonly maxProjectedChargePoints: number;
+  readonly maxErrorTypes: number;
 }
 
 /** What the projector talks to: all its I/O, injected. */
@@ -61,6 +64,10 @@ export async function startProjector(
     metrics,
     logger: deps.logger,
     now,
+    evolve: createEvolve({
+      maxChargePoints: settings.maxProjectedChargePoints,
+      maxErrorTypes: settings.maxErrorTypes,
+    }),
   });
   await runner.start();
 

@@ -41,6 +41,19 @@ export const projectorOptions = {
     max: 86_400,
     description: "...or after this many seconds, whichever comes first",
   }),
+  maxProjectedChargePoints: integer({
+    env: "MAX_PROJECTED_CHARGE_POINTS",
+    default: 100_000,
+    min: 1,
+    description: "most distinct charge points projected; events of others are counted and dropped",
+  }),
+  maxErrorTypes: integer({
+    env: "MAX_ERROR_TYPES",
+    default: 32,
+    min: 1,
+    description:
+      "most distinct error codes counted per charge point; others are counted and dropped",
+  }),
   stream: text({
     env: "EVENT_STREAM",
     default: "OCPP_EVENTS",

@@ -32,6 +32,22 @@ function anyGatewayUp(state: ProjectionState): boolean {
   return false;
 }
 
+/** Appended to the fleet-wide families: what the projection's limits made it drop. */
+const DROPPED: FleetFamily = {
+  name: "levity_projector_dropped_total",
+  type: "counter",
+  help: "Events of charge points beyond --max-charge-points, and new error codes beyond --max-error-types, not kept",
+  labels: ["reason"],
+  write: (out, view) => {
+    out.push(
+      `levity_projector_dropped_total{reason="charge-point-limit"} ${view.state.dropped.chargePoints}`,
+    );
+    out.push(
+      `levity_projector_dropped_total{reason="error-type-limit"} ${view.state.dropped.errorTypes}`,
+    );
+  },
+};
+
 /** The fleet-wide families. */
 export const FLEET_FAMILIES: readonly FleetFamily[] = [
   {
@@ -61,6 +77,7 @@ export const FLEET_FAMILIES: readonly FleetFamily[] = [
     write: (out, view) =>
       out.push(`levity_projector_transactions_orphaned_total ${view.state.orphanedTransactions}`),
   },
+  DROPPED,
 ];
 
 /** The per-charge-point families, with the exact names the dashboard and alerts use. */

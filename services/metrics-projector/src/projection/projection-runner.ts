@@ -3,7 +3,7 @@ import type { Logger } from "@levity/service-kit";
 import { appliedCounter, type ProjectorMetrics } from "../metrics/projector-metrics.js";
 import { decodeSnapshot } from "../snapshots/snapshot-codec.js";
 import type { SnapshotStore } from "../snapshots/snapshot-store.js";
-import { applyBatch } from "../state/evolve.js";
+import { applyBatch, type Evolve } from "../state/evolve.js";
 import { EMPTY_STATE, type ProjectionState } from "../state/projection-state.js";
 import type { Snapshotter } from "./snapshotter.js";
 
@@ -18,6 +18,8 @@ export interface RunnerContext {
   readonly metrics: ProjectorMetrics;
   readonly logger: Logger;
   readonly now: () => number;
+  /** The state transition, with the projection's limits. */
+  readonly evolve: Evolve;
 }
 
 /**
@@ -158,7 +160,7 @@ export class ProjectionRunner {
         "skipping event that breaks the contract",
       );
     }
-    const applied = applyBatch(this.#state, batch);
+    const applied = applyBatch(this.#state, batch, this.#context.evolve);
     if (applied.duplicate) {
       metrics.rejected.labels("duplicate-batch").inc(batch.events.length);
       return;

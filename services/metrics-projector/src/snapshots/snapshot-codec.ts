@@ -7,7 +7,7 @@ import type { ProjectionState } from "../state/projection-state.js";
 import { CpStateSchema, GatewayStateSchema, SessionStateSchema } from "../state/state-schema.js";
 
 /** Bumped whenever the projection's state or its meaning changes: older snapshots are then ignored. */
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 
 const entries = <T extends Parameters<typeof Type.Tuple>[0][1]>(value: T) =>
   Type.Array(Type.Tuple([Type.String(), value]));
@@ -22,6 +22,10 @@ const SnapshotSchema = Type.Object({
   gateways: entries(GatewayStateSchema),
   producers: entries(Type.Integer({ minimum: 1 })),
   orphanedTransactions: Type.Integer({ minimum: 0 }),
+  dropped: Type.Object({
+    chargePoints: Type.Integer({ minimum: 0 }),
+    errorTypes: Type.Integer({ minimum: 0 }),
+  }),
 });
 
 const validate = new Ajv({ strict: true }).compile<Static<typeof SnapshotSchema>>(SnapshotSchema);
@@ -47,6 +51,7 @@ export async function encodeSnapshot(snapshot: Snapshot): Promise<Uint8Array> {
     gateways: [...state.gateways],
     producers: [...state.producers],
     orphanedTransactions: state.orphanedTransactions,
+    dropped: state.dropped,
   };
   return compress(Buffer.from(JSON.stringify(body)));
 }
@@ -83,6 +88,7 @@ export async function decodeSnapshot(
         gateways: ImmutableMap(value.gateways),
         producers: OrderedMap(value.producers),
         orphanedTransactions: value.orphanedTransactions,
+        dropped: value.dropped,
       },
     },
   };

@@ -12,6 +12,8 @@ const NO_TRANSACTION_STATUSES = new Set(["Available", "Preparing"]);
 export interface CpUpdate {
   readonly cp: CpState;
   readonly orphaned: number;
+  /** A new error code was not counted because the charge point has `maxErrorTypes` already. */
+  readonly errorTypeDropped?: boolean;
 }
 
 function withConnector(cp: CpState, key: string, connector: ConnectorState): CpState {
@@ -40,16 +42,29 @@ export function heartbeat(cp: CpState, ts: number): CpState {
   return { ...cp, lastHeartbeatAt: Math.max(ts, cp.lastHeartbeatAt ?? 0) };
 }
 
-export function status(cp: CpState, payload: PayloadOf<"cp.status">, ts: number): CpUpdate {
+export function status(
+  cp: CpState,
+  payload: PayloadOf<"cp.status">,
+  ts: number,
+  maxErrorTypes: number,
+): CpUpdate {
   let next = cp;
   const code = payload.errorCode;
-  if (code !== "NoError") {
+  const known = code in cp.errors;
+  const errorTypeDropped =
+    code !== "NoError" && !known && Object.keys(cp.errors).length >= maxErrorTypes;
+  if (code !== "NoError" && !errorTypeDropped) {
     next = {
       ...next,
       errors: { ...next.errors, [code]: (next.errors[code] ?? 0) + 1 },
       lastErrorAt: { ...next.lastErrorAt, [code]: Math.max(ts, next.lastErrorAt[code] ?? 0) },
     };
   }
+  const update = statusOfConnector(next, payload);
+  return errorTypeDropped ? { ...update, errorTypeDropped } : update;
+}
+
+function statusOfConnector(next: CpState, payload: PayloadOf<"cp.status">): CpUpdate {
   if (payload.connectorId === 0) return { cp: next, orphaned: 0 };
   const key = String(payload.connectorId);
   const connector = next.connectors[key];

@@ -14,11 +14,44 @@ import {
 // Producer instances remembered for batch deduplication; the oldest are forgotten beyond this.
 const MAX_PRODUCERS = 10_000;
 
+/** Bounds on what the projection keeps, so hostile identities or error codes cannot grow it without end. */
+export interface ProjectionLimits {
+  readonly maxChargePoints: number;
+  /** Distinct error codes counted per charge point. */
+  readonly maxErrorTypes: number;
+}
+
+export const DEFAULT_LIMITS: ProjectionLimits = { maxChargePoints: 100_000, maxErrorTypes: 32 };
+
+/** A state transition function with its limits: `(state, event) => state`. */
+export type Evolve = (state: ProjectionState, event: LevityEvent) => ProjectionState;
+
+function dropped(state: ProjectionState, what: "chargePoints" | "errorTypes"): ProjectionState {
+  return { ...state, dropped: { ...state.dropped, [what]: state.dropped[what] + 1 } };
+}
+
 /**
- * The projection's core: the state after `event`. Pure (no I/O, no clock, inputs untouched), so
- * the same events always give the same state, whether replayed or followed live.
+ * The projection's core: the state after an event. Pure (no I/O, no clock, inputs untouched), so
+ * the same events always give the same state, whether replayed or followed live. Events of a
+ * charge point beyond `maxChargePoints` are counted and dropped.
  */
-export function evolve(state: ProjectionState, event: LevityEvent): ProjectionState {
+export function createEvolve(limits: ProjectionLimits): Evolve {
+  return (state, event) => {
+    if ("cpId" in event && !state.cps.has(event.cpId) && state.cps.size >= limits.maxChargePoints) {
+      return dropped(state, "chargePoints");
+    }
+    return transition(state, event, limits);
+  };
+}
+
+/** `createEvolve` with the default limits. */
+export const evolve: Evolve = createEvolve(DEFAULT_LIMITS);
+
+function transition(
+  state: ProjectionState,
+  event: LevityEvent,
+  limits: ProjectionLimits,
+): ProjectionState {
   switch (event.type) {
     case "gateway.alive":
       return gatewayAlive(state, event);
@@ -30,13 +63,14 @@ export function evolve(state: ProjectionState, event: LevityEvent): ProjectionSt
     case "session.closed":
       return closeSession(state, event.sessionId);
     default:
-      return chargePointEvent(state, event);
+      return chargePointEvent(state, event, limits);
   }
 }
 
 function chargePointEvent(
   state: ProjectionState,
   event: Exclude<CpEvent, { type: `session.${string}` }>,
+  limits: ProjectionLimits,
 ): ProjectionState {
   let next = state.cps.has(event.cpId)
     ? state
@@ -56,7 +90,7 @@ function chargePointEvent(
       update = { cp: ChargePoints.heartbeat(cp, event.ts), orphaned: 0 };
       break;
     case "cp.status":
-      update = ChargePoints.status(cp, event.payload, event.ts);
+      update = ChargePoints.status(cp, event.payload, event.ts, limits.maxErrorTypes);
       break;
     case "tx.started":
       update = ChargePoints.transactionStarted(cp, event.payload, event.ts);
@@ -74,6 +108,9 @@ function chargePointEvent(
     ...next,
     cps: next.cps.set(event.cpId, update.cp),
     orphanedTransactions: next.orphanedTransactions + update.orphaned,
+    dropped: update.errorTypeDropped
+      ? { ...next.dropped, errorTypes: next.dropped.errorTypes + 1 }
+      : next.dropped,
   };
 }
 
@@ -82,14 +119,18 @@ function chargePointEvent(
  * the length of the batch, so its events update them in place instead of copying paths per event;
  * the state passed in is left untouched and the one returned is immutable again.
  */
-function foldEvents(state: ProjectionState, events: readonly LevityEvent[]): ProjectionState {
+function foldEvents(
+  state: ProjectionState,
+  events: readonly LevityEvent[],
+  step: Evolve,
+): ProjectionState {
   const transient: ProjectionState = {
     ...state,
     cps: state.cps.asMutable(),
     sessions: state.sessions.asMutable(),
     gateways: state.gateways.asMutable(),
   };
-  const folded = events.reduce(evolve, transient);
+  const folded = events.reduce(step, transient);
   return {
     ...folded,
     cps: folded.cps.asImmutable(),
@@ -102,12 +143,13 @@ function foldEvents(state: ProjectionState, events: readonly LevityEvent[]): Pro
 export function applyBatch(
   state: ProjectionState,
   batch: DecodedBatch,
+  step: Evolve = evolve,
 ): { state: ProjectionState; duplicate: boolean } {
   if (batch.batch === undefined)
-    return { state: foldEvents(state, batch.events), duplicate: false };
+    return { state: foldEvents(state, batch.events, step), duplicate: false };
   const key = `${batch.producer}/${batch.instance}`;
   if ((state.producers.get(key) ?? 0) >= batch.batch) return { state, duplicate: true };
-  const applied = foldEvents(state, batch.events);
+  const applied = foldEvents(state, batch.events, step);
   let producers = applied.producers.set(key, batch.batch);
   if (producers.size > MAX_PRODUCERS)
     producers = producers.delete(producers.keySeq().first() as string);

@@ -31,6 +31,8 @@ export interface ProjectionState {
   readonly producers: OrderedMap<string, number>;
   /** Transactions ended because the connector moved on without a StopTransaction. */
   readonly orphanedTransactions: number;
+  /** Events and error codes not kept because a limit was reached. */
+  readonly dropped: { readonly chargePoints: number; readonly errorTypes: number };
 }
 
 export const EMPTY_STATE: ProjectionState = {
@@ -39,6 +41,7 @@ export const EMPTY_STATE: ProjectionState = {
   gateways: ImmutableMap(),
   producers: OrderedMap(),
   orphanedTransactions: 0,
+  dropped: { chargePoints: 0, errorTypes: 0 },
 };
 
 /** A charge point first seen at `at`, with every counter at zero. */

@@ -32,7 +32,7 @@ async function startGateway(id: string) {
   const port = await freePort();
   const gateway = spawnProcess(
     process.execPath,
-    [GATEWAY, "--gateway-id", id, "--alive-interval", "1"],
+    [GATEWAY, "--gateway-id", id, "--alive-interval", "1", "--allow-unknown"],
     {
       env: { ...env(), OCPP_PORT: String(port), METRICS_PORT: String(await freePort()) },
     },

@@ -12,7 +12,13 @@ import { Scenario, type Where } from "../state/scenario.js";
 
 const A: Where = { cp: "CP-1", session: "s1", gateway: "gw-a" };
 const silent = createLogger({ service: "test", level: "silent" });
-const settings = { gatewayTimeout: 30, snapshotEvery: 1_000_000, snapshotInterval: 3_600 };
+const settings = {
+  gatewayTimeout: 30,
+  snapshotEvery: 1_000_000,
+  snapshotInterval: 3_600,
+  maxProjectedChargePoints: 100_000,
+  maxErrorTypes: 32,
+};
 
 let batchNo = 0;
 async function store(log: InProcessEventLog, events: LevityEvent[]) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyBatch, evolve } from "../../src/state/evolve.js";
+import { applyBatch, createEvolve, evolve } from "../../src/state/evolve.js";
 import { EMPTY_STATE } from "../../src/state/projection-state.js";
 import { Scenario, seriesValue, type Where } from "./scenario.js";
 
@@ -326,5 +326,33 @@ describe("evolve: purity and replay", () => {
       rejected: [],
     });
     expect(first.duplicate).toBe(false);
+  });
+});
+
+describe("evolve: limits", () => {
+  it("drops and counts the events of charge points beyond the limit", async () => {
+    const limited = createEvolve({ maxChargePoints: 2, maxErrorTypes: 32 });
+    const s = new Scenario()
+      .open({ cp: "A", session: "a" })
+      .open({ cp: "B", session: "b" })
+      .open({ cp: "C", session: "c" })
+      .heartbeat({ cp: "C", session: "c" })
+      .heartbeat({ cp: "A", session: "a" });
+    const state = s.events.reduce(limited, EMPTY_STATE);
+    expect([...state.cps.keys()].sort()).toEqual(["A", "B"]);
+    expect(state.dropped).toEqual({ chargePoints: 2, errorTypes: 0 });
+  });
+
+  it("counts at most maxErrorTypes error codes per charge point and counts the others as dropped", () => {
+    const limited = createEvolve({ maxChargePoints: 10, maxErrorTypes: 2 });
+    const state = new Scenario()
+      .open(A)
+      .status(A, 1, "Faulted", "E1")
+      .status(A, 1, "Faulted", "E2")
+      .status(A, 1, "Faulted", "E3")
+      .status(A, 1, "Faulted", "E1")
+      .events.reduce(limited, EMPTY_STATE);
+    expect(state.cps.get("CP-1")?.errors).toEqual({ E1: 2, E2: 1 });
+    expect(state.dropped).toEqual({ chargePoints: 0, errorTypes: 1 });
   });
 });
