@@ -62,7 +62,16 @@ beforeAll(async () => {
   ]);
   const gateway = start(
     process.execPath,
-    [GATEWAY, "--gateway-id", "gw-e2e", "--alive-interval", "1", "--heartbeat-interval", "1"],
+    [
+      GATEWAY,
+      "--gateway-id",
+      "gw-e2e",
+      "--alive-interval",
+      "1",
+      "--heartbeat-interval",
+      "1",
+      "--allow-unknown",
+    ],
     {
       ...env,
       OCPP_PORT: String(ocppPort),

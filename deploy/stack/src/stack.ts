@@ -31,6 +31,8 @@ export interface StackOptions {
   readonly subjectPrefix: string;
   /** Seconds without alive events before the projector declares a gateway lost. */
   readonly gatewayTimeout: number;
+  /** Extra environment for the gateways (e.g. ALLOW_UNKNOWN for tests with unregistered charge points). */
+  readonly gatewayEnv?: Readonly<Record<string, string>>;
 }
 
 /** A running local stack. */
@@ -86,6 +88,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           ...shared,
           ...composeEnvironment(compose, "ocpp-gateway"),
           NATS_URL: nats.url,
+          // The compose file mounts deploy/registry at /etc/levity.
+          CHARGE_POINTS: repo("deploy/registry/charge-points.yaml"),
+          ...options.gatewayEnv,
           GATEWAY_ID: id,
           OCPP_PORT: String(ports.ocppPort),
           METRICS_PORT: String(ports.opsPort),

@@ -145,6 +145,7 @@ describe("the local stack's configurations", () => {
       NATS_URL: "nats://nats:4222",
       HEARTBEAT_INTERVAL: "300",
       LOG_LEVEL: "info",
+      CHARGE_POINTS: "/etc/levity/charge-points.yaml",
     });
   });
 });

@@ -26,6 +26,7 @@ beforeAll(async () => {
     stream: prefix.toUpperCase(),
     subjectPrefix: prefix,
     gatewayTimeout: 3,
+    gatewayEnv: { ALLOW_UNKNOWN: "true" },
   });
 }, 90_000);
 

@@ -27,7 +27,7 @@ beforeAll(async () => {
   const [port, metricsPort] = [await freePort(), await freePort()];
   levity = spawnProcess(
     process.execPath,
-    [LEVITY, "--data-dir", dataDir, "--heartbeat-interval", "1"],
+    [LEVITY, "--data-dir", dataDir, "--heartbeat-interval", "1", "--allow-unknown"],
     {
       env: {
         ...process.env,

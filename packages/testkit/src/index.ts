@@ -20,4 +20,5 @@ export {
   type SpawnOptions,
   spawnProcess,
 } from "./process/spawned-process.js";
+export { createTestPki, type TestPki } from "./tls/test-pki.js";
 export { uniqueName } from "./unique-name.js";

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { JournalCorruptError } from "@levity/events";
 import { type Projector, startProjector } from "@levity/metrics-projector";
-import { startGateway } from "@levity/ocpp-gateway";
+import { admissionFromConfig, startGateway } from "@levity/ocpp-gateway";
 import { createLogger, onShutdownSignals, readConfig, startOpsServer } from "@levity/service-kit";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { allInOneOptions } from "./all-in-one-options.js";
@@ -15,6 +15,11 @@ const config = readConfig(allInOneOptions, {
     "Levity all-in-one: the OCPP gateway and the metrics projector in one process, on an embedded event log.",
 });
 const logger = createLogger({ service: "levity", level: config.logLevel });
+const admission = await admissionFromConfig(config, logger);
+if (!admission.ok) {
+  process.stderr.write(`error: ${admission.error}\n`);
+  process.exit(2);
+}
 
 let storage: Storage;
 try {
@@ -38,12 +43,15 @@ const ops = await startOpsServer({
   ready: () => Boolean(projector?.ready()) && storage.connected(),
 });
 projector = await startProjector(config, { ...storage, registry, logger });
-const gateway = await startGateway(config, {
-  ...storage,
-  available: storage.connected,
-  registry,
-  logger,
-});
+const gateway = await startGateway(
+  { ...config, admission: admission.admission, tls: admission.tls },
+  {
+    ...storage,
+    available: storage.connected,
+    registry,
+    logger,
+  },
+);
 const running = projector;
 
 logger.info(
@@ -57,6 +65,7 @@ logger.info(
 
 onShutdownSignals(async () => {
   await gateway.stop();
+  admission.stop();
   await running.stop();
   await ops.close();
   await storage.close();

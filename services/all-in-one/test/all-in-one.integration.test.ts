@@ -27,7 +27,7 @@ afterAll(async () => {
 
 async function start(extraEnv: Record<string, string> = {}) {
   const [port, metricsPort] = [await freePort(), await freePort()];
-  const levity = spawnProcess(process.execPath, [MAIN, "--data-dir", dataDir], {
+  const levity = spawnProcess(process.execPath, [MAIN, "--data-dir", dataDir, "--allow-unknown"], {
     env: {
       ...process.env,
       NATS_URL: "",
@@ -130,14 +130,18 @@ describe("all-in-one on the embedded log", () => {
     const damaged = await mkdtemp(join(tmpdir(), "levity-aio-bad-"));
     await writeFile(join(damaged, "events.jsonl"), "garbage\n");
     await appendFile(join(damaged, "events.jsonl"), '{"m":"x","p":"gw","d":""}\n');
-    const levity = spawnProcess(process.execPath, [MAIN, "--data-dir", damaged], {
-      env: {
-        ...process.env,
-        NATS_URL: "",
-        OCPP_PORT: String(await freePort()),
-        METRICS_PORT: String(await freePort()),
+    const levity = spawnProcess(
+      process.execPath,
+      [MAIN, "--data-dir", damaged, "--allow-unknown"],
+      {
+        env: {
+          ...process.env,
+          NATS_URL: "",
+          OCPP_PORT: String(await freePort()),
+          METRICS_PORT: String(await freePort()),
+        },
       },
-    });
+    );
     expect((await levity.exited).code).toBe(1);
     expect(levity.output).toContain("line 1 is unreadable");
     await rm(damaged, { recursive: true, force: true });

@@ -2,9 +2,16 @@ import { randomBytes } from "node:crypto";
 import type { EventLog } from "@levity/events";
 import type { Logger } from "@levity/service-kit";
 import type { Registry } from "prom-client";
+import type { ChargePointRegistry } from "./admission/charge-point-registry.js";
+import { FailureLimiter } from "./admission/failure-limiter.js";
+import { Gatekeeper } from "./admission/gatekeeper.js";
 import { GroupCommitter } from "./commit/group-committer.js";
 import { startKeepalive } from "./connection/keepalive.js";
-import { type AcceptedConnection, startOcppServer } from "./connection/ocpp-server.js";
+import {
+  type AcceptedConnection,
+  startOcppServer,
+  type TlsOptions,
+} from "./connection/ocpp-server.js";
 import { EventStamper } from "./events/event-stamper.js";
 import { startAlivePublisher } from "./liveness/alive-publisher.js";
 import { callCounter, commitObserver, createGatewayMetrics } from "./metrics/gateway-metrics.js";
@@ -26,6 +33,16 @@ function closeCodeOf(error: Error & { code?: string }): number {
   return CLOSE_CODE_BY_WS_ERROR[error.code ?? ""] ?? 1002;
 }
 
+/** Who may connect: the registry, the open mode, and how failures are limited. */
+export interface AdmissionSettings {
+  /** The registry as it is now (it may be reloaded while the gateway runs). */
+  readonly registry: () => ChargePointRegistry;
+  readonly allowUnknown: boolean;
+  readonly maxChargePoints: number;
+  /** Failed handshakes per source address per minute before it is refused for a minute. */
+  readonly maxAuthFailures: number;
+}
+
 /** The gateway's settings (see `gatewayOptions` for their meaning and defaults). */
 export interface GatewaySettings {
   readonly port: number;
@@ -41,6 +58,8 @@ export interface GatewaySettings {
   readonly batchMaxEvents: number;
   readonly batchMaxBytes: number;
   readonly outboxLimit: number;
+  readonly admission: AdmissionSettings;
+  readonly tls: TlsOptions | undefined;
 }
 
 /** What the gateway talks to: all I/O beyond its own sockets, injected. */
@@ -57,6 +76,7 @@ export interface GatewayDependencies {
 /** A running gateway. */
 export interface Gateway {
   readonly port: number;
+  readonly tlsPort: number | undefined;
   readonly instance: string;
   sessions(): number;
   /** Graceful stop: refuse new sockets, close every session, store the closes and gateway.stopped. */
@@ -93,6 +113,7 @@ export async function startGateway(
     transactionIds: new TransactionIdAllocator(deps.transactionIds),
     metrics,
     countCall: callCounter(metrics),
+    idTagAccepted: (idTag) => settings.admission.registry().idTagAccepted(idTag),
     logger,
     now,
     limits: {
@@ -128,13 +149,28 @@ export async function startGateway(
     session.open(remoteAddress);
   };
 
+  const gatekeeper = new Gatekeeper(
+    settings.admission.registry,
+    {
+      allowUnknown: settings.admission.allowUnknown,
+      maxUnknown: settings.admission.maxChargePoints,
+    },
+    new FailureLimiter({
+      maxFailures: settings.admission.maxAuthFailures,
+      windowMs: 60_000,
+      blockMs: 60_000,
+    }),
+    now,
+  );
   const server = await startOcppServer(
     {
       port: settings.port,
       host: settings.host,
       maxIdentityLength: settings.maxIdentityLength,
       maxPayload: settings.maxPayload,
+      tls: settings.tls,
     },
+    gatekeeper,
     metrics,
     accept,
   );
@@ -143,10 +179,11 @@ export async function startGateway(
     { committer, stamper, now, startedAt: now(), sessions: () => registry.size, logger },
     settings.aliveInterval * 1000,
   );
-  logger.info({ port: server.port }, "gateway listening");
+  logger.info({ port: server.port, tlsPort: server.tlsPort }, "gateway listening");
 
   return {
     port: server.port,
+    tlsPort: server.tlsPort,
     instance,
     sessions: () => registry.size,
     stop: async (flushTimeoutMs = 10_000) => {

@@ -1,3 +1,4 @@
+export { admissionFromConfig } from "./config/admission-config.js";
 export { gatewayOptions } from "./config/gateway-options.js";
 export {
   type Gateway,

@@ -8,6 +8,7 @@ import {
   startOpsServer,
 } from "@levity/service-kit";
 import { collectDefaultMetrics, Registry } from "prom-client";
+import { admissionFromConfig } from "./config/admission-config.js";
 import { gatewayOptions } from "./config/gateway-options.js";
 import { startGateway } from "./gateway.js";
 import { KvTransactionIdBlocks } from "./transactions/kv-transaction-id-blocks.js";
@@ -18,6 +19,11 @@ const config = readConfig(gatewayOptions, {
     "Levity OCPP gateway: terminates OCPP-J WebSockets and stores every fact in NATS JetStream.",
 });
 const logger = createLogger({ service: "ocpp-gateway", level: config.logLevel });
+const admission = await admissionFromConfig(config, logger);
+if (!admission.ok) {
+  process.stderr.write(`error: ${admission.error}\n`);
+  process.exit(2);
+}
 
 const nats = await connectNats(config.nats, `ocpp-gateway ${config.gatewayId}`, logger);
 const log = await JetStreamEventLog.open(nats.connection, {
@@ -34,13 +40,16 @@ const transactionIds = await KvTransactionIdBlocks.open(
 const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 
-const gateway = await startGateway(config, {
-  log,
-  transactionIds,
-  available: nats.connected,
-  registry,
-  logger,
-});
+const gateway = await startGateway(
+  { ...config, admission: admission.admission, tls: admission.tls },
+  {
+    log,
+    transactionIds,
+    available: nats.connected,
+    registry,
+    logger,
+  },
+);
 const ops = await startOpsServer({
   port: config.metricsPort,
   metrics: () => registry.metrics(),
@@ -58,6 +67,7 @@ logger.info(
 
 onShutdownSignals(async () => {
   await gateway.stop();
+  admission.stop();
   await ops.close();
   await log.close();
   await nats.connection.drain();

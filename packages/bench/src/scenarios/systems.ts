@@ -56,6 +56,7 @@ export async function startLevity(
     gateway = spawnProcess(process.execPath, [GATEWAY, "--gateway-id", "bench"], {
       env: {
         ...env,
+        ALLOW_UNKNOWN: "true",
         ...options.gatewayEnv,
         OCPP_PORT: String(ocppPort),
         METRICS_PORT: String(gatewayOpsPort),

@@ -13,6 +13,8 @@ export interface OcppClientOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** How long a call waits for its answer before it fails with CallTimeout (default 30 s). */
   readonly callTimeoutMs?: number;
+  /** For wss: the CA to trust, and a client certificate to present (security profile 3). */
+  readonly tls?: { readonly ca?: Buffer; readonly cert?: Buffer; readonly key?: Buffer };
 }
 
 /** A refused handshake, with the HTTP status the server answered. */
@@ -104,6 +106,7 @@ export class OcppClient {
     const socket = new WebSocket(url, [...(options.protocols ?? ["ocpp1.6"])], {
       headers: options.headers,
       perMessageDeflate: false,
+      ...options.tls,
     });
     return new Promise((resolve, reject) => {
       socket.once("open", () => resolve(new OcppClient(socket, options.callTimeoutMs ?? 30_000)));

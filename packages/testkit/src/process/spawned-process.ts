@@ -12,6 +12,8 @@ export interface SpawnOptions {
   readonly cwd?: string;
   /** Print the child's output as it comes (for debugging a test). */
   readonly echo?: boolean;
+  /** Text written to the child's standard input, which is then closed. */
+  readonly input?: string;
 }
 
 /** A child process under test, with its output kept for assertions and waits. */
@@ -25,8 +27,9 @@ export class SpawnedProcess {
     this.child = spawn(command, args, {
       env: options.env ?? process.env,
       cwd: options.cwd,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });
+    if (options.input !== undefined) this.child.stdin?.end(options.input);
     const collect = (chunk: Buffer) => {
       const text = chunk.toString("utf8");
       if (options.echo) process.stderr.write(text);

@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { choice, integer, text, url } from "@levity/service-kit";
+import { choice, flag, integer, optionalText, text, url } from "@levity/service-kit";
 
 /** Every setting of the gateway: flag, env var, default and meaning, in one table. */
 export const gatewayOptions = {
@@ -27,6 +27,48 @@ export const gatewayOptions = {
     default: "nats://127.0.0.1:4222",
     schemes: ["nats", "tls", "ws", "wss"],
     description: "NATS server(s), comma-separated",
+  }),
+  chargePoints: optionalText({
+    env: "CHARGE_POINTS",
+    description:
+      "registry of the charge points allowed in (YAML or JSON; levity-admin manages it); re-read on change or SIGHUP",
+  }),
+  allowUnknown: flag({
+    env: "ALLOW_UNKNOWN",
+    description:
+      "also admit unregistered charge points, without authentication (labs and demos only)",
+  }),
+  maxChargePoints: integer({
+    env: "MAX_CHARGE_POINTS",
+    default: 10_000,
+    min: 1,
+    description: "most distinct unregistered charge points admitted with --allow-unknown",
+  }),
+  maxAuthFailures: integer({
+    env: "MAX_AUTH_FAILURES",
+    default: 10,
+    min: 1,
+    description:
+      "failed handshakes from one address within a minute before it is refused for a minute",
+  }),
+  tlsPort: integer({
+    env: "TLS_PORT",
+    default: 9443,
+    min: 0,
+    max: 65535,
+    description: "OCPP-J port on TLS (wss), open when --tls-cert and --tls-key are given",
+  }),
+  tlsCert: optionalText({
+    env: "TLS_CERT",
+    description: "server certificate (PEM) for the TLS port",
+  }),
+  tlsKey: optionalText({
+    env: "TLS_KEY",
+    description: "server private key (PEM) for the TLS port",
+  }),
+  tlsCa: optionalText({
+    env: "TLS_CA",
+    description: "CA (PEM) whose client certificates are trusted: security profile 3",
   }),
   gatewayId: text({
     env: "GATEWAY_ID",

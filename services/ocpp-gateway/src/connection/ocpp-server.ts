@@ -1,9 +1,28 @@
-import { createServer, type IncomingMessage, STATUS_CODES } from "node:http";
+import { readFile } from "node:fs/promises";
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { Duplex } from "node:stream";
+import type { TLSSocket } from "node:tls";
 import { selectProtocol } from "@levity/ocpp";
 import { type WebSocket, WebSocketServer } from "ws";
+import type { ConnectionFacts, Gatekeeper } from "../admission/gatekeeper.js";
 import type { GatewayMetrics, HandshakeRejection } from "../metrics/gateway-metrics.js";
 import { identityFromUrl } from "./handshake.js";
+
+/** TLS for security profiles 2 and 3: a server certificate, and the CA that signs client certificates. */
+export interface TlsOptions {
+  readonly port: number;
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** Client certificates signed by this CA are trusted (security profile 3). */
+  readonly caFile: string | undefined;
+}
 
 /** Where and how the gateway accepts charge points. */
 export interface OcppServerOptions {
@@ -11,6 +30,7 @@ export interface OcppServerOptions {
   readonly host: string;
   readonly maxIdentityLength: number;
   readonly maxPayload: number;
+  readonly tls: TlsOptions | undefined;
 }
 
 /** A charge point that completed the handshake with a supported subprotocol. */
@@ -21,28 +41,52 @@ export interface AcceptedConnection {
   readonly remoteAddress: string | undefined;
 }
 
-/** The listening OCPP-J endpoint. */
+/** The listening OCPP-J endpoints. */
 export interface OcppServer {
   readonly port: number;
+  readonly tlsPort: number | undefined;
   /** Refuses new handshakes (503) and stops listening; open sockets stay until they close. */
   stopAccepting(): void;
 }
 
 function refuse(socket: Duplex, status: number, message: string): void {
   const body = `${message}\n`;
+  const challenge = status === 401 ? 'WWW-Authenticate: Basic realm="OCPP"\r\n' : "";
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\n` +
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\n${challenge}Content-Type: text/plain\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }
 
+function certificateOf(socket: Duplex, secure: boolean): ConnectionFacts["certificate"] {
+  if (!secure) return undefined;
+  const tls = socket as TLSSocket;
+  const peer = tls.getPeerCertificate();
+  if (!peer || Object.keys(peer).length === 0) return undefined;
+  const commonName = Array.isArray(peer.subject?.CN) ? peer.subject.CN[0] : peer.subject?.CN;
+  return { trusted: tls.authorized, commonName };
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      const address = server.address();
+      resolve(typeof address === "object" && address ? address.port : port);
+    });
+  });
+}
+
 /**
- * The WebSocket front door: identity checks happen before the upgrade (an HTTP error, no socket);
- * a handshake without a supported subprotocol completes without one and is closed at once, as
- * OCPP-J requires.
+ * The WebSocket front door, on plain TCP and (with a certificate) on TLS. Every check happens
+ * before the upgrade, answered with an HTTP error and no socket: the identity in the URL, then
+ * admission (registry, credentials, profile, rate limit). A handshake without a supported
+ * subprotocol completes without one and is closed at once, as OCPP-J requires.
  */
 export async function startOcppServer(
   options: OcppServerOptions,
+  gatekeeper: Gatekeeper,
   metrics: GatewayMetrics,
   accept: (connection: AcceptedConnection) => void,
 ): Promise<OcppServer> {
@@ -55,53 +99,93 @@ export async function startOcppServer(
     maxPayload: options.maxPayload,
     handleProtocols: (offered) => selectProtocol(offered)?.subprotocol ?? false,
   });
-  const server = createServer((_request, response) => {
+  const onUpgrade =
+    (secure: boolean) => async (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      socket.on("error", () => socket.destroy());
+      if (!accepting) {
+        rejected("shutting-down");
+        return refuse(socket, 503, "the gateway is shutting down");
+      }
+      const decision = identityFromUrl(request.url, options.maxIdentityLength);
+      if (!decision.ok) {
+        rejected(decision.reason);
+        return refuse(socket, decision.status, decision.message);
+      }
+      const admission = await gatekeeper.admit({
+        identity: decision.identity,
+        authorization: request.headers.authorization,
+        secure,
+        certificate: certificateOf(socket, secure),
+        address: request.socket.remoteAddress ?? "",
+      });
+      if (!admission.ok) {
+        rejected(admission.reason);
+        return refuse(socket, admission.status, admission.message);
+      }
+      if (socket.destroyed) return;
+      wss.handleUpgrade(request, socket, head, (ws) => {
+        if (ws.protocol === "") {
+          rejected("subprotocol");
+          ws.close(1002, "no supported OCPP subprotocol offered");
+          return;
+        }
+        accept({
+          socket: ws,
+          identity: decision.identity,
+          subprotocol: ws.protocol,
+          remoteAddress: request.socket.remoteAddress,
+        });
+      });
+    };
+  const notWebSocket = (_request: IncomingMessage, response: ServerResponse) => {
     response.writeHead(426, {
       Connection: "close",
       Upgrade: "websocket",
       "Content-Type": "text/plain",
     });
     response.end("OCPP-J endpoint: connect with a WebSocket to /ocpp/<identity>\n");
-  });
-  server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on("error", () => socket.destroy());
-    if (!accepting) {
-      rejected("shutting-down");
-      return refuse(socket, 503, "the gateway is shutting down");
-    }
-    const decision = identityFromUrl(request.url, options.maxIdentityLength);
-    if (!decision.ok) {
-      rejected(decision.reason);
-      return refuse(socket, decision.status, decision.message);
-    }
-    wss.handleUpgrade(request, socket, head, (ws) => {
-      if (ws.protocol === "") {
-        rejected("subprotocol");
-        ws.close(1002, "no supported OCPP subprotocol offered");
-        return;
-      }
-      accept({
-        socket: ws,
-        identity: decision.identity,
-        subprotocol: ws.protocol,
-        remoteAddress: request.socket.remoteAddress,
-      });
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address();
+  };
+  const servers: Server[] = [];
+  const plain = createServer(notWebSocket);
+  plain.headersTimeout = 10_000;
+  plain.requestTimeout = 10_000;
+  plain.on("upgrade", onUpgrade(false));
+  servers.push(plain);
+  const port = await listen(plain, options.port, options.host);
+  let tlsPort: number | undefined;
+  if (options.tls) {
+    const [cert, key, ca] = await Promise.all([
+      readFile(options.tls.certFile),
+      readFile(options.tls.keyFile),
+      options.tls.caFile ? readFile(options.tls.caFile) : undefined,
+    ]);
+    // Client certificates are requested but checked in admission: a charge point registered for
+    // profile 1 or 2 connects over TLS without one.
+    const secure = createTlsServer(
+      {
+        cert,
+        key,
+        ...(ca ? { ca, requestCert: true } : {}),
+        rejectUnauthorized: false,
+        minVersion: "TLSv1.2",
+      },
+      notWebSocket,
+    );
+    secure.headersTimeout = 10_000;
+    secure.requestTimeout = 10_000;
+    secure.on("upgrade", onUpgrade(true));
+    servers.push(secure);
+    tlsPort = await listen(secure, options.tls.port, options.host);
+  }
   return {
-    port: typeof address === "object" && address ? address.port : options.port,
+    port,
+    tlsPort,
     stopAccepting: () => {
       accepting = false;
-      server.close();
-      server.closeIdleConnections();
+      for (const server of servers) {
+        server.close();
+        server.closeIdleConnections();
+      }
     },
   };
 }

@@ -1,6 +1,7 @@
 import { CLOSE_REASONS } from "@levity/events";
 import { OCPP16_CP_ACTIONS } from "@levity/ocpp";
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import { ADMISSION_REJECTIONS } from "../admission/gatekeeper.js";
 import type { CommitObserver } from "../commit/group-committer.js";
 
 /** Why a handshake was refused before or at the upgrade. */
@@ -10,6 +11,7 @@ export const HANDSHAKE_REJECTIONS = [
   "identity-invalid",
   "subprotocol",
   "shutting-down",
+  ...ADMISSION_REJECTIONS,
 ] as const;
 export type HandshakeRejection = (typeof HANDSHAKE_REJECTIONS)[number];
 

@@ -40,6 +40,8 @@ export interface CallContext {
   readonly heartbeatIntervalS: number;
   /** A fresh transaction id, for calls that start a transaction. */
   readonly transactionId: number | undefined;
+  /** Whether an idTag may charge (an allow list, when one is configured). */
+  readonly idTagAccepted: (idTag: string) => boolean;
 }
 
 /** Answers with a result and the events to store first. */

@@ -25,6 +25,8 @@ export interface SessionServices {
   readonly transactionIds: TransactionIdAllocator;
   readonly metrics: GatewayMetrics;
   readonly countCall: (action: string) => void;
+  /** Whether an idTag may charge, by the registry's allow list. */
+  readonly idTagAccepted: (idTag: string) => boolean;
   readonly logger: Logger;
   readonly now: () => number;
   readonly limits: SessionLimits;
@@ -187,6 +189,7 @@ export class ChargePointSession {
       receivedAt: call.receivedAt,
       heartbeatIntervalS: this.#services.limits.heartbeatIntervalS,
       transactionId,
+      idTagAccepted: this.#services.idTagAccepted,
     });
     if (outcome.kind === "error") {
       this.#sendError(call.messageId, outcome.error, outcome.description);

@@ -3,8 +3,11 @@ import { createLogger } from "@levity/service-kit";
 import { uniqueName } from "@levity/testkit";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { Registry } from "prom-client";
+import { ChargePointRegistry } from "../../src/admission/charge-point-registry.js";
 import { type Gateway, type GatewaySettings, startGateway } from "../../src/gateway.js";
 import { KvTransactionIdBlocks } from "../../src/transactions/kv-transaction-id-blocks.js";
+
+const OPEN = new ChargePointRegistry([]);
 
 /** Settings for gateways under test: an OS-chosen port, fast timers, defaults otherwise. */
 export function testSettings(overrides: Partial<GatewaySettings> = {}): GatewaySettings {
@@ -22,6 +25,13 @@ export function testSettings(overrides: Partial<GatewaySettings> = {}): GatewayS
     batchMaxEvents: 500,
     batchMaxBytes: 262_144,
     outboxLimit: 100_000,
+    admission: {
+      registry: () => OPEN,
+      allowUnknown: true,
+      maxChargePoints: 10_000,
+      maxAuthFailures: 10,
+    },
+    tls: undefined,
     ...overrides,
   };
 }
@@ -46,6 +56,8 @@ export interface GatewayUnderTest {
   readonly connection: NatsConnection;
   readonly registry: Registry;
   readonly url: string;
+  /** wss URL of the TLS port, when the gateway has one. */
+  readonly tlsUrl: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -54,6 +66,7 @@ export async function startTestGateway(
   natsUrl: string,
   space: StreamSpace,
   overrides: Partial<GatewaySettings> = {},
+  logs?: NodeJS.WritableStream,
 ): Promise<GatewayUnderTest> {
   const connection = await connect({
     servers: natsUrl,
@@ -79,7 +92,11 @@ export async function startTestGateway(
     transactionIds,
     available: () => connected,
     registry,
-    logger: createLogger({ service: "ocpp-gateway", level: "silent" }),
+    logger: createLogger({
+      service: "ocpp-gateway",
+      level: logs ? "info" : "silent",
+      ...(logs ? { destination: logs } : {}),
+    }),
   });
   return {
     gateway,
@@ -87,6 +104,7 @@ export async function startTestGateway(
     connection,
     registry,
     url: `ws://127.0.0.1:${gateway.port}/ocpp`,
+    tlsUrl: gateway.tlsPort ? `wss://localhost:${gateway.tlsPort}/ocpp` : undefined,
     stop: async () => {
       await gateway.stop(2_000);
       await log.close();

@@ -54,16 +54,20 @@ describe("the gateway process", () => {
   it("serves health, readiness and metrics, and on SIGTERM records every session close", async () => {
     const space = newStreamSpace();
     const [ocppPort, metricsPort] = [await freePort(), await freePort()];
-    const gateway = spawnProcess(process.execPath, [MAIN, "--gateway-id", "gw-proc"], {
-      env: {
-        ...process.env,
-        NATS_URL: nats.url,
-        OCPP_PORT: String(ocppPort),
-        METRICS_PORT: String(metricsPort),
-        EVENT_STREAM: space.stream,
-        SUBJECT_PREFIX: space.subjectPrefix,
+    const gateway = spawnProcess(
+      process.execPath,
+      [MAIN, "--gateway-id", "gw-proc", "--allow-unknown"],
+      {
+        env: {
+          ...process.env,
+          NATS_URL: nats.url,
+          OCPP_PORT: String(ocppPort),
+          METRICS_PORT: String(metricsPort),
+          EVENT_STREAM: space.stream,
+          SUBJECT_PREFIX: space.subjectPrefix,
+        },
       },
-    });
+    );
     await gateway.waitForOutput(/gateway ready/);
     const ops = `http://127.0.0.1:${metricsPort}`;
     expect((await fetch(`${ops}/healthz`)).status).toBe(200);

@@ -12,6 +12,7 @@ const context: CallContext = {
   receivedAt: Date.UTC(2026, 0, 2, 3, 4, 5),
   heartbeatIntervalS: 300,
   transactionId: 42,
+  idTagAccepted: (idTag) => idTag !== "BLOCKED",
 };
 const at = "2026-01-02T03:04:00.000Z";
 
@@ -133,6 +134,33 @@ describe("OCPP 1.6 handlers", () => {
         ],
       },
     });
+  });
+
+  it("answers an idTag outside the allow list Invalid, at Authorize and at StartTransaction", () => {
+    expect(resultOf("Authorize", { idTag: "BLOCKED" }).payload).toEqual({
+      idTagInfo: { status: "Invalid" },
+    });
+    expect(resultOf("Authorize", { idTag: "BLOCKED" }).events[0]).toMatchObject({
+      payload: { status: "Invalid" },
+    });
+    expect(
+      resultOf("StartTransaction", { ...requests.StartTransaction, idTag: "BLOCKED" }).payload,
+    ).toMatchObject({
+      idTagInfo: { status: "Invalid" },
+      transactionId: 42,
+    });
+  });
+
+  it("answers an idTag outside the allow list Invalid, at Authorize and at StartTransaction", () => {
+    expect(resultOf("Authorize", { idTag: "BLOCKED" }).payload).toEqual({
+      idTagInfo: { status: "Invalid" },
+    });
+    expect(resultOf("Authorize", { idTag: "BLOCKED" }).events[0]).toMatchObject({
+      payload: { status: "Invalid" },
+    });
+    expect(
+      resultOf("StartTransaction", { ...requests.StartTransaction, idTag: "BLOCKED" }).payload,
+    ).toMatchObject({ idTagInfo: { status: "Invalid" }, transactionId: 42 });
   });
 
   it("answers DataTransfer with UnknownVendorId and SignCertificate with Rejected", () => {

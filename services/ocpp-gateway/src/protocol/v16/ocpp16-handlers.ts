@@ -29,10 +29,12 @@ function badConnector(connectorId: number, allowZero: boolean): CallOutcome | un
 
 /** The answer and the events of every call a 1.6J charge point makes: pure, no I/O, no clock. */
 export const ocpp16Handlers: { readonly [A in Ocpp16CpAction]: Handler<A> } = {
-  Authorize: (request) =>
-    answer("Authorize", { idTagInfo: { status: "Accepted" } }, [
-      { type: "cp.authorize", payload: { idTag: request.idTag, status: "Accepted" } },
-    ]),
+  Authorize: (request, context) => {
+    const status = context.idTagAccepted(request.idTag) ? "Accepted" : "Invalid";
+    return answer("Authorize", { idTagInfo: { status } }, [
+      { type: "cp.authorize", payload: { idTag: request.idTag, status } },
+    ]);
+  },
 
   BootNotification: (request, context) =>
     answer(
@@ -116,7 +118,10 @@ export const ocpp16Handlers: { readonly [A in Ocpp16CpAction]: Handler<A> } = {
       return failure("internal", "no transaction id available");
     return answer(
       "StartTransaction",
-      { idTagInfo: { status: "Accepted" }, transactionId: context.transactionId },
+      {
+        idTagInfo: { status: context.idTagAccepted(request.idTag) ? "Accepted" : "Invalid" },
+        transactionId: context.transactionId,
+      },
       [
         {
           type: "tx.started",

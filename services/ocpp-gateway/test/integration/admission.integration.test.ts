@@ -1,0 +1,225 @@
+import { readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { HandshakeRefused, OcppClient } from "@levity/simulator";
+import {
+  createTestPki,
+  eventually,
+  type ProvidedNats,
+  provideNats,
+  type TestPki,
+} from "@levity/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ChargePointRegistry } from "../../src/admission/charge-point-registry.js";
+import { hashPassword, SCRYPT_COST } from "../../src/admission/password-hash.js";
+import { LiveRegistry, writeRegistryFile } from "../../src/admission/registry-file.js";
+import { type GatewayUnderTest, newStreamSpace, startTestGateway } from "./gateway-fixture.js";
+
+const KEY = "00112233445566778899aabbccddeeff00112233";
+let nats: ProvidedNats;
+let pki: TestPki;
+let dir: string;
+let file: string;
+let live: LiveRegistry;
+let g: GatewayUnderTest;
+let logs = "";
+
+const basic = (user: string, password: string | Buffer) =>
+  `Basic ${Buffer.concat([Buffer.from(`${user}:`), Buffer.from(password)]).toString("base64")}`;
+
+beforeAll(async () => {
+  nats = await provideNats();
+  pki = await createTestPki();
+  dir = await mkdtemp(join(tmpdir(), "levity-registry-"));
+  file = join(dir, "charge-points.yaml");
+  const hash = await hashPassword(Buffer.from(KEY), SCRYPT_COST.generated);
+  await writeRegistryFile(
+    file,
+    new ChargePointRegistry(
+      [
+        { identity: "P1", securityProfile: 1, passwordHash: hash },
+        { identity: "P2", securityProfile: 2, passwordHash: hash },
+        { identity: "P3", securityProfile: 3 },
+      ],
+      ["GOOD-TAG"],
+    ),
+  );
+  const opened = await LiveRegistry.open(file, () => {});
+  if (!opened.ok) throw new Error(opened.error);
+  live = opened.registry;
+  const capture = new PassThrough();
+  capture.on("data", (chunk: Buffer) => {
+    logs += chunk.toString();
+  });
+  g = await startTestGateway(
+    nats.url,
+    newStreamSpace(),
+    {
+      admission: {
+        registry: () => live.current,
+        allowUnknown: false,
+        maxChargePoints: 10,
+        maxAuthFailures: 1_000,
+      },
+      tls: {
+        port: 0,
+        certFile: pki.serverCertFile,
+        keyFile: pki.serverKeyFile,
+        caFile: pki.caFile,
+      },
+    },
+    capture,
+  );
+});
+afterAll(async () => {
+  await g?.stop();
+  live?.stop();
+  await pki?.dispose();
+  await rm(dir, { recursive: true, force: true });
+  await nats?.dispose();
+});
+
+const ca = () => ({ ca: readFileSync(pki.caFile) });
+
+async function refusal(promise: Promise<OcppClient>): Promise<number> {
+  try {
+    const client = await promise;
+    await client.close();
+    return 101;
+  } catch (error) {
+    if (error instanceof HandshakeRefused) return error.status;
+    throw error;
+  }
+}
+
+describe("who gets in", () => {
+  it("lets a registered profile-1 charge point in with Basic auth over ws, by hex text or raw key", async () => {
+    for (const password of [KEY, Buffer.from(KEY, "hex")]) {
+      const cp = await OcppClient.connect(g.url, "P1", {
+        headers: { Authorization: basic("P1", password) },
+      });
+      expect(await cp.call("Heartbeat", {})).toMatchObject({ kind: "result" });
+      await cp.close();
+    }
+  });
+
+  it("answers 404 to an unknown identity and 401 to missing or wrong credentials, before the upgrade", async () => {
+    expect(
+      await refusal(OcppClient.connect(g.url, "NOBODY", { headers: { "X-Forwarded-For": "1" } })),
+    ).toBe(404);
+    expect(await refusal(OcppClient.connect(g.url, "P1"))).toBe(401);
+    expect(
+      await refusal(
+        OcppClient.connect(g.url, "P1", {
+          headers: { Authorization: basic("P1", "wrong-password-1") },
+        }),
+      ),
+    ).toBe(401);
+    expect(
+      await refusal(
+        OcppClient.connect(g.url, "P1", { headers: { Authorization: basic("P2", KEY) } }),
+      ),
+    ).toBe(401);
+  });
+
+  it("refuses a profile-2 charge point on plain ws, and admits it over TLS", async () => {
+    const headers = { Authorization: basic("P2", KEY) };
+    expect(await refusal(OcppClient.connect(g.url, "P2", { headers }))).toBe(403);
+    const cp = await OcppClient.connect(g.tlsUrl ?? "", "P2", { headers, tls: ca() });
+    expect(await cp.call("Heartbeat", {})).toMatchObject({ kind: "result" });
+    await cp.close();
+  });
+
+  it("admits profile 3 by a client certificate whose CN is the identity, and nothing else", async () => {
+    const good = await pki.client("P3");
+    const cp = await OcppClient.connect(g.tlsUrl ?? "", "P3", { tls: { ...ca(), ...good } });
+    expect(await cp.call("Heartbeat", {})).toMatchObject({ kind: "result" });
+    await cp.close();
+    const wrongName = await pki.client("P1");
+    expect(
+      await refusal(OcppClient.connect(g.tlsUrl ?? "", "P3", { tls: { ...ca(), ...wrongName } })),
+    ).toBe(403);
+    const untrusted = await pki.untrusted("P3");
+    expect(
+      await refusal(OcppClient.connect(g.tlsUrl ?? "", "P3", { tls: { ...ca(), ...untrusted } })),
+    ).toBe(403);
+    expect(await refusal(OcppClient.connect(g.tlsUrl ?? "", "P3", { tls: ca() }))).toBe(403);
+  });
+
+  it("answers idTags outside the allow list Invalid", async () => {
+    const cp = await OcppClient.connect(g.url, "P1", {
+      headers: { Authorization: basic("P1", KEY) },
+    });
+    expect(await cp.call("Authorize", { idTag: "GOOD-TAG" })).toMatchObject({
+      payload: { idTagInfo: { status: "Accepted" } },
+    });
+    expect(await cp.call("Authorize", { idTag: "STOLEN" })).toMatchObject({
+      payload: { idTagInfo: { status: "Invalid" } },
+    });
+    await cp.close();
+  });
+
+  it("follows registry edits live without dropping open sessions", async () => {
+    const staying = await OcppClient.connect(g.url, "P1", {
+      headers: { Authorization: basic("P1", KEY) },
+    });
+    expect(
+      await refusal(
+        OcppClient.connect(g.url, "LATE", { headers: { Authorization: basic("LATE", KEY) } }),
+      ),
+    ).toBe(404);
+    const hash = await hashPassword(Buffer.from(KEY), SCRYPT_COST.generated);
+    await writeRegistryFile(
+      file,
+      live.current.with({ identity: "LATE", securityProfile: 1, passwordHash: hash }).without("P1"),
+    );
+    await eventually(async () => {
+      const late = await OcppClient.connect(g.url, "LATE", {
+        headers: { Authorization: basic("LATE", KEY) },
+      });
+      await late.close();
+    });
+    expect(await staying.call("Heartbeat", {})).toMatchObject({ kind: "result" });
+    expect(
+      await refusal(
+        OcppClient.connect(g.url, "P1", { headers: { Authorization: basic("P1", KEY) } }),
+      ),
+    ).toBe(404);
+    await staying.close();
+  });
+
+  it("refuses an address that keeps failing with 429 for a while", async () => {
+    const strict = await startTestGateway(nats.url, newStreamSpace(), {
+      admission: {
+        registry: () => live.current,
+        allowUnknown: false,
+        maxChargePoints: 10,
+        maxAuthFailures: 3,
+      },
+    });
+    for (let i = 0; i < 3; i++)
+      expect(await refusal(OcppClient.connect(strict.url, "LATE"))).toBe(401);
+    const headers = { Authorization: basic("LATE", KEY) };
+    expect(await refusal(OcppClient.connect(strict.url, "LATE", { headers }))).toBe(429);
+    const rejected = await strict.registry.getSingleMetricAsString(
+      "levity_gateway_handshakes_rejected_total",
+    );
+    expect(rejected).toContain('reason="rate-limited"} 1');
+    await strict.stop();
+  });
+
+  it("counts refusals by reason and never logs a password", async () => {
+    const rejected = await g.registry.getSingleMetricAsString(
+      "levity_gateway_handshakes_rejected_total",
+    );
+    expect(rejected).toMatch(/reason="unknown-identity"} [1-9]/);
+    expect(rejected).toMatch(/reason="bad-credentials"} [1-9]/);
+    expect(rejected).toMatch(/reason="weaker-profile"} [1-9]/);
+    expect(rejected).toMatch(/reason="certificate"} [1-9]/);
+    expect(logs).toContain("session opened");
+    expect(logs).not.toContain(KEY);
+    expect(logs).not.toContain(Buffer.from(`P1:${KEY}`).toString("base64"));
+  });
+});
