@@ -106,6 +106,7 @@ export class ProjectionRunner {
     }
     this.#state = decoded.snapshot.state;
     this.#sequence = decoded.snapshot.sequence;
+    this.#context.metrics.lastSequence.set(this.#sequence);
     snapshotter.restored(decoded.snapshot);
     logger.info(
       { sequence: this.#sequence, charge_points: this.#state.cps.size },

@@ -25,6 +25,14 @@ export function seen(cp: CpState, ts: number): CpState {
   return ts > cp.lastSeenAt ? { ...cp, lastSeenAt: ts } : cp;
 }
 
+/**
+ * A record's own entry. Error codes come from charge points, so one named "constructor" must find
+ * nothing rather than Object.prototype's member.
+ */
+function own(record: Readonly<Record<string, number>>, key: string): number | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 export function boot(
   cp: CpState,
   payload: PayloadOf<"cp.boot">,
@@ -50,14 +58,14 @@ export function status(
 ): CpUpdate {
   let next = cp;
   const code = payload.errorCode;
-  const known = code in cp.errors;
+  const known = own(cp.errors, code) !== undefined;
   const errorTypeDropped =
     code !== "NoError" && !known && Object.keys(cp.errors).length >= maxErrorTypes;
   if (code !== "NoError" && !errorTypeDropped) {
     next = {
       ...next,
-      errors: { ...next.errors, [code]: (next.errors[code] ?? 0) + 1 },
-      lastErrorAt: { ...next.lastErrorAt, [code]: Math.max(ts, next.lastErrorAt[code] ?? 0) },
+      errors: { ...next.errors, [code]: (own(next.errors, code) ?? 0) + 1 },
+      lastErrorAt: { ...next.lastErrorAt, [code]: Math.max(ts, own(next.lastErrorAt, code) ?? 0) },
     };
   }
   const update = statusOfConnector(next, payload);

@@ -125,12 +125,13 @@ export function closeGatewaySessions(
   gatewayId: string,
   match: (instance: string) => boolean,
 ): ProjectionState {
-  let next = state;
+  // Listed before closing any: within a batch the sessions map is transient (mutated in place),
+  // and deleting from it while iterating it skips the entry moved into the deleted one's place.
+  const held: string[] = [];
   for (const [sessionId, session] of state.sessions) {
-    if (session.gatewayId === gatewayId && match(session.instance))
-      next = closeSession(next, sessionId);
+    if (session.gatewayId === gatewayId && match(session.instance)) held.push(sessionId);
   }
-  return next;
+  return held.reduce((next, sessionId) => closeSession(next, sessionId), state);
 }
 
 export function gatewayAlive(

@@ -116,6 +116,22 @@ describe("projector over the in-process log", () => {
     await second.stop();
   });
 
+  it("reports the snapshot's sequence as applied when nothing came after it", async () => {
+    const log = new InProcessEventLog();
+    const snapshots = new InMemorySnapshotStore();
+    await store(log, new Scenario().open(A).boot(A).events);
+    const first = await projector(log, snapshots).started;
+    await first.whenReady();
+    await first.stop();
+    const { registry, started } = projector(log, snapshots);
+    const second = await started;
+    await second.whenReady();
+    const own = parseMetricsText(await registry.metrics());
+    expect(sampleValue(own, "levity_projector_snapshot_sequence")).toBe(1);
+    expect(sampleValue(own, "levity_projector_last_applied_sequence")).toBe(1);
+    await second.stop();
+  });
+
   it("ignores an unreadable snapshot and replays from the start", async () => {
     const log = new InProcessEventLog();
     await store(log, new Scenario().open(A).boot(A).events);
