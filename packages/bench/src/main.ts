@@ -3,6 +3,7 @@ import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { spawnProcess } from "@levity/testkit";
 import { type BenchResults, renderReport } from "./report.js";
+import { abuse, abuseOptions } from "./scenarios/abuse.js";
 import { rampAndIdle } from "./scenarios/ramp-and-idle.js";
 import { replayAndScrape, type ScrapeResult, timeScrapes } from "./scenarios/replay-and-scrape.js";
 import { stateSize } from "./scenarios/state-size.js";
@@ -125,6 +126,11 @@ log(
 log("state size: the projection of the same fleet, after garbage collection");
 const state = await stateSize(scale.replayCps);
 
+const abuseSizes = abuseOptions(quick);
+log(`abuse: ${abuseSizes.neighbours} charge points beside ${abuseSizes.abusers} abusive clients`);
+const abused = await withSystem(startLevity, (system) => abuse(system, abuseSizes));
+log(`  Heartbeat p99 ${abused.alone.p99Ms} ms alone, ${abused.underAbuse.p99Ms} ms under abuse`);
+
 const results: BenchResults = {
   machine,
   ramp,
@@ -134,6 +140,7 @@ const results: BenchResults = {
   replay,
   scrapeSmall,
   state,
+  abuse: abused,
 };
 const report = renderReport(results);
 const out = fileURLToPath(new URL("../../../.bench/", import.meta.url));

@@ -1,3 +1,4 @@
+import { type AbuseResult, renderAbuse } from "./scenarios/abuse.js";
 import type { RampIdleResult } from "./scenarios/ramp-and-idle.js";
 import type { ReplayResult, ScrapeResult } from "./scenarios/replay-and-scrape.js";
 import type { SteadyResult } from "./scenarios/steady.js";
@@ -13,6 +14,7 @@ export interface BenchResults {
   readonly replay: ReplayResult;
   readonly scrapeSmall: ScrapeResult;
   readonly state: { readonly chargePoints: number; readonly bytesPerCp: number };
+  readonly abuse: AbuseResult;
 }
 
 const mean = (values: readonly number[]) =>
@@ -195,5 +197,6 @@ export function renderReport(results: BenchResults): string {
     "",
     commit,
     "",
+    renderAbuse(results.abuse),
   ].join("\n");
 }

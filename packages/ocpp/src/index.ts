@@ -13,4 +13,4 @@ export { MAX_MESSAGE_ID_LENGTH, MessageType } from "./rpc/message-type.js";
 export type { MessageValidator, PayloadViolation } from "./schemas/message-validator.js";
 export { OCPP16_CP_ACTIONS, OCPP16_CS_ACTIONS, type Ocpp16CpAction } from "./v16/ocpp16-actions.js";
 export type * from "./v16/ocpp16-messages.generated.js";
-export { ocpp16Validator } from "./v16/ocpp16-schemas.js";
+export { OCPP16_SCHEMA_IDS, OCPP16_SCHEMAS, ocpp16Validator } from "./v16/ocpp16-schemas.js";

@@ -34,14 +34,33 @@ describe("parseFrame", () => {
     ["a CALL with a null payload", '[2,"x","Heartbeat",null]', "x"],
     ["a CALL with a numeric action", '[2,"x",7,{}]', "x"],
     ["an unknown message type", '[9,"x","Heartbeat",{}]', "x"],
-    ["a CALLERROR missing details", '[4,"x","GenericError","d"]', "x"],
-    ["a CALLRESULT with extra elements", '[3,"x",{},1]', "x"],
+    ["a CALLERROR missing details, never answered", '[4,"x","GenericError","d"]', undefined],
+    ["a CALLRESULT with extra elements, never answered", '[3,"x",{},1]', undefined],
+    ["broken JSON of a CALLRESULT, never answered", '[3,"abc",{', undefined],
+    ["a CALLRESULT with an id of 37 characters", `[3,"${"a".repeat(37)}",{}]`, undefined],
     ["an id of 37 characters", `[2,"${"a".repeat(37)}","Heartbeat",{}]`, "a".repeat(37)],
     ["an id far too long to echo", `[2,"${"a".repeat(500)}","Heartbeat",{}]`, undefined],
   ])("rejects %s", (_name, text, messageId) => {
     const parsed = parseFrame(text);
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.violation.messageId).toBe(messageId);
+  });
+
+  it("refuses JSON nested deeper than 32 levels unparsed, still reading a CALL's id", () => {
+    const deep = `[2,"deep","DataTransfer",{"vendorId":"v","data":${"[".repeat(3_000)}${"]".repeat(3_000)}}]`;
+    expect(parseFrame(deep)).toEqual({
+      ok: false,
+      violation: { messageId: "deep", reason: "message is nested deeper than 32 levels" },
+    });
+    expect(parseFrame("[".repeat(3_000) + "]".repeat(3_000))).toMatchObject({
+      violation: { messageId: undefined, reason: "message is nested deeper than 32 levels" },
+    });
+  });
+
+  it("does not count brackets inside strings, escaped quotes included", () => {
+    const data = '\\"[{'.repeat(2_000);
+    const text = `[2,"s","DataTransfer",{"vendorId":"v","data":"${data}"}]`;
+    expect(parseFrame(text)).toMatchObject({ ok: true, frame: { kind: "call", messageId: "s" } });
   });
 
   it("accepts an id of exactly 36 characters", () => {

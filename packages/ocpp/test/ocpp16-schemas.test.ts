@@ -45,6 +45,15 @@ describe("OCPP 1.6 request validation", () => {
     ).toMatchObject({ kind: "property", path: "/timestamp" });
   });
 
+  it.each(["2024-19-39T29:59:59Z", "2024-01-01T00:00:00+99:99", "2016-12-31T23:59:60Z"])(
+    "refuses %s: the shape of a date-time that names no instant",
+    (timestamp) => {
+      expect(
+        ocpp16Validator.validateRequest("SecurityEventNotification", { type: "T", timestamp }),
+      ).toMatchObject({ kind: "property", path: "/timestamp" });
+    },
+  );
+
   it("treats a payload that is not an object as a formation violation", () => {
     expect(ocpp16Validator.validateRequest("Heartbeat", [])).toMatchObject({ kind: "formation" });
   });

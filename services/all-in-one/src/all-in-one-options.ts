@@ -29,6 +29,7 @@ export const allInOneOptions = {
   gatewayId: gatewayOptions.gatewayId,
   heartbeatInterval: gatewayOptions.heartbeatInterval,
   pingInterval: gatewayOptions.pingInterval,
+  handshakeTimeoutMs: gatewayOptions.handshakeTimeoutMs,
   aliveInterval: gatewayOptions.aliveInterval,
   gatewayTimeout: projectorOptions.gatewayTimeout,
   maxIdentityLength: gatewayOptions.maxIdentityLength,

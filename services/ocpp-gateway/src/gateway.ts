@@ -50,6 +50,7 @@ export interface GatewaySettings {
   readonly gatewayId: string;
   readonly heartbeatInterval: number;
   readonly pingInterval: number;
+  readonly handshakeTimeoutMs: number;
   readonly aliveInterval: number;
   readonly maxIdentityLength: number;
   readonly maxPayload: number;
@@ -168,6 +169,7 @@ export async function startGateway(
       host: settings.host,
       maxIdentityLength: settings.maxIdentityLength,
       maxPayload: settings.maxPayload,
+      handshakeTimeoutMs: settings.handshakeTimeoutMs,
       tls: settings.tls,
     },
     gatekeeper,

@@ -1,6 +1,6 @@
 import { WebSocket } from "ws";
 import { encodeLatency, newLatencyHistogram } from "../measure/latency.js";
-import { BOOT, callText, STEADY_MIX } from "./messages.js";
+import { BOOT, callText, HEARTBEAT_MIX, STEADY_MIX } from "./messages.js";
 
 // The load generator, in its own process (forked, driven over IPC) so its CPU is its own: many
 // charge-point sockets, one outstanding call each, as OCPP requires.
@@ -16,7 +16,7 @@ export type LoadCommand =
       concurrency: number;
     }
   | { cmd: "steady"; seconds: number }
-  | { cmd: "paced"; seconds: number; perSecond: number }
+  | { cmd: "paced"; seconds: number; perSecond: number; mix?: "steady" | "heartbeat" }
   | { cmd: "close" };
 
 interface Peer {
@@ -79,7 +79,8 @@ async function connect(command: Extract<LoadCommand, { cmd: "connect" }>) {
   };
 }
 
-async function steady(seconds: number, perSecond: number | undefined) {
+async function steady(seconds: number, perSecond: number | undefined, heartbeats = false) {
+  const mixOf = heartbeats ? HEARTBEAT_MIX : STEADY_MIX;
   const latency = newLatencyHistogram();
   let calls = 0;
   let errors = 0;
@@ -95,7 +96,7 @@ async function steady(seconds: number, perSecond: number | undefined) {
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         due += gapMs;
       }
-      const [action, payload] = STEADY_MIX[mix++ % STEADY_MIX.length] as [string, string];
+      const [action, payload] = mixOf[mix++ % mixOf.length] as [string, string];
       const begin = performance.now();
       const ok = await call(peer, action, payload);
       latency.recordValue(Math.max(1, Math.round((performance.now() - begin) * 1000)));
@@ -137,7 +138,7 @@ process.on("message", async (message: LoadCommand) => {
       : message.cmd === "steady"
         ? await steady(message.seconds, undefined)
         : message.cmd === "paced"
-          ? await steady(message.seconds, message.perSecond)
+          ? await steady(message.seconds, message.perSecond, message.mix === "heartbeat")
           : await close();
   process.send?.(reply);
 });

@@ -63,8 +63,13 @@ export class LoadDriver {
     return this.#send({ cmd: "steady", seconds });
   }
 
-  paced(seconds: number, perSecond: number): Promise<CallsResult> {
-    return this.#send({ cmd: "paced", seconds, perSecond });
+  /** Calls at a fixed total rate: the steady mix, or Heartbeats only. */
+  paced(
+    seconds: number,
+    perSecond: number,
+    mix: "steady" | "heartbeat" = "steady",
+  ): Promise<CallsResult> {
+    return this.#send({ cmd: "paced", seconds, perSecond, mix });
   }
 
   async close(): Promise<void> {

@@ -40,6 +40,9 @@ export const STEADY_MIX: readonly [action: string, payload: string][] = [
   ["StatusNotification", STATUS],
 ];
 
+/** Heartbeats only: the lightest call, to time a charge point's round trip and nothing else. */
+export const HEARTBEAT_MIX: readonly [action: string, payload: string][] = [["Heartbeat", "{}"]];
+
 export function callText(id: string, action: string, payload: string): string {
   return `[2,"${id}","${action}",${payload}]`;
 }

@@ -93,6 +93,14 @@ export const gatewayOptions = {
     description:
       "WebSocket ping interval, seconds; a peer silent for a whole interval is dropped (0: off)",
   }),
+  handshakeTimeoutMs: integer({
+    env: "HANDSHAKE_TIMEOUT_MS",
+    default: 10_000,
+    min: 100,
+    max: 300_000,
+    description:
+      "time a new connection has to complete its TLS handshake, then its HTTP upgrade request, before it is closed (slowloris), ms",
+  }),
   aliveInterval: integer({
     env: "ALIVE_INTERVAL",
     default: 5,

@@ -30,6 +30,8 @@ export interface OcppServerOptions {
   readonly host: string;
   readonly maxIdentityLength: number;
   readonly maxPayload: number;
+  /** Time a connection has to complete its TLS and HTTP handshake (slowloris bound). */
+  readonly handshakeTimeoutMs: number;
   readonly tls: TlsOptions | undefined;
 }
 
@@ -65,6 +67,19 @@ function certificateOf(socket: Duplex, secure: boolean): ConnectionFacts["certif
   if (!peer || Object.keys(peer).length === 0) return undefined;
   const commonName = Array.isArray(peer.subject?.CN) ? peer.subject.CN[0] : peer.subject?.CN;
   return { trusted: tls.authorized, commonName };
+}
+
+/**
+ * Node's handshake bounds: a connection that has not delivered complete request headers (or sent
+ * nothing at all) within the timeout is answered 408 and closed. Node only looks every
+ * `connectionsCheckingInterval` (30 s by default), so the check runs ten times per timeout.
+ */
+function handshakeBounds(timeoutMs: number) {
+  return {
+    headersTimeout: timeoutMs,
+    requestTimeout: timeoutMs,
+    connectionsCheckingInterval: Math.max(10, Math.round(timeoutMs / 10)),
+  };
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -146,9 +161,8 @@ export async function startOcppServer(
     response.end("OCPP-J endpoint: connect with a WebSocket to /ocpp/<identity>\n");
   };
   const servers: Server[] = [];
-  const plain = createServer(notWebSocket);
-  plain.headersTimeout = 10_000;
-  plain.requestTimeout = 10_000;
+  const bounds = handshakeBounds(options.handshakeTimeoutMs);
+  const plain = createServer(bounds, notWebSocket);
   plain.on("upgrade", onUpgrade(false));
   servers.push(plain);
   const port = await listen(plain, options.port, options.host);
@@ -160,9 +174,12 @@ export async function startOcppServer(
       options.tls.caFile ? readFile(options.tls.caFile) : undefined,
     ]);
     // Client certificates are requested but checked in admission: a charge point registered for
-    // profile 1 or 2 connects over TLS without one.
+    // profile 1 or 2 connects over TLS without one. The HTTP bounds start only once TLS is up, so
+    // `handshakeTimeout` (120 s by default) bounds a connection that never completes TLS.
     const secure = createTlsServer(
       {
+        ...bounds,
+        handshakeTimeout: options.handshakeTimeoutMs,
         cert,
         key,
         ...(ca ? { ca, requestCert: true } : {}),
@@ -171,8 +188,6 @@ export async function startOcppServer(
       },
       notWebSocket,
     );
-    secure.headersTimeout = 10_000;
-    secure.requestTimeout = 10_000;
     secure.on("upgrade", onUpgrade(true));
     servers.push(secure);
     tlsPort = await listen(secure, options.tls.port, options.host);

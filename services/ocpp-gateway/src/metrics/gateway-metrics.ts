@@ -59,7 +59,7 @@ export function createGatewayMetrics(registry: Registry) {
     }),
     samplesDropped: new Counter({
       name: "levity_gateway_samples_dropped_total",
-      help: "Sampled values not kept because they are signed or not numeric",
+      help: "Sampled values not kept: signed, not a finite number, or beyond what one event holds",
       registers,
     }),
     commitSeconds: new Histogram({

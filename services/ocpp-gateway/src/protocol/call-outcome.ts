@@ -24,7 +24,7 @@ export type CallOutcome =
       readonly kind: "result";
       readonly payload: object;
       readonly events: readonly EventDraft[];
-      /** Sampled values that could not be kept as numbers (signed or non-numeric). */
+      /** Sampled values not kept: signed, not a finite number, or beyond the bound of one event. */
       readonly droppedSamples?: number;
     }
   | { readonly kind: "error"; readonly error: RpcErrorKind; readonly description: string };

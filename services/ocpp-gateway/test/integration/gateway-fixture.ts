@@ -17,6 +17,7 @@ export function testSettings(overrides: Partial<GatewaySettings> = {}): GatewayS
     gatewayId: "gw-test",
     heartbeatInterval: 300,
     pingInterval: 0,
+    handshakeTimeoutMs: 10_000,
     aliveInterval: 60,
     maxIdentityLength: 48,
     maxPayload: 65_536,

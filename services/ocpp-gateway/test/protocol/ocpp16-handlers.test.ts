@@ -181,6 +181,15 @@ describe("OCPP 1.6 handlers", () => {
     expect(answer(action, payload)).toMatchObject({ kind: "error", error: "property" });
   });
 
+  it.each([
+    ["BootNotification", { chargePointVendor: "", chargePointModel: "M" }],
+    ["BootNotification", { chargePointVendor: "V", chargePointModel: "" }],
+    ["DataTransfer", { vendorId: "" }],
+    ["SecurityEventNotification", { type: "", timestamp: at }],
+  ])("refuses %s naming nothing where its event needs a name", (action, payload) => {
+    expect(answer(action, payload)).toMatchObject({ kind: "error", error: "property" });
+  });
+
   it("fails internally rather than invent a transaction id", () => {
     expect(
       answer("StartTransaction", requests.StartTransaction, {

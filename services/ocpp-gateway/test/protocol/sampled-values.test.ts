@@ -75,4 +75,18 @@ describe("normalizeMeterValues", () => {
     expect(result.dropped).toBe(5);
     expect(result.samples.map((s) => s.value)).toEqual([-550]);
   });
+
+  it("drops values that overflow a double, before or after scaling", () => {
+    const result = normalizeMeterValues([
+      { timestamp: at, sampledValue: [{ value: "1e400" }, { value: "1e308", unit: "kWh" }] },
+    ]);
+    expect(result).toEqual({ samples: [], dropped: 2 });
+  });
+
+  it("keeps at most the contract's 2000 samples and counts the rest as dropped", () => {
+    const sampledValue = Array.from({ length: 2_005 }, (_, i) => ({ value: String(i) }));
+    const result = normalizeMeterValues([{ timestamp: at, sampledValue }]);
+    expect(result.samples).toHaveLength(2_000);
+    expect(result.dropped).toBe(5);
+  });
 });

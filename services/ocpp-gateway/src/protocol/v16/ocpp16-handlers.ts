@@ -27,6 +27,12 @@ function badConnector(connectorId: number, allowZero: boolean): CallOutcome | un
   return undefined;
 }
 
+// 1.6 sets no minimum length, but an empty vendor, model or type names nothing, and the events
+// (whose contract requires these) would be refused by every reader.
+function empty(field: string, value: string): CallOutcome | undefined {
+  return value === "" ? failure("property", `/${field} must not be empty`) : undefined;
+}
+
 /** The answer and the events of every call a 1.6J charge point makes: pure, no I/O, no clock. */
 export const ocpp16Handlers: { readonly [A in Ocpp16CpAction]: Handler<A> } = {
   Authorize: (request, context) => {
@@ -37,6 +43,8 @@ export const ocpp16Handlers: { readonly [A in Ocpp16CpAction]: Handler<A> } = {
   },
 
   BootNotification: (request, context) =>
+    empty("chargePointVendor", request.chargePointVendor) ??
+    empty("chargePointModel", request.chargePointModel) ??
     answer(
       "BootNotification",
       {
@@ -63,6 +71,7 @@ export const ocpp16Handlers: { readonly [A in Ocpp16CpAction]: Handler<A> } = {
     ),
 
   DataTransfer: (request) =>
+    empty("vendorId", request.vendorId) ??
     answer("DataTransfer", { status: "UnknownVendorId" }, [
       {
         type: "cp.data-transfer",
@@ -181,6 +190,7 @@ export const ocpp16Handlers: { readonly [A in Ocpp16CpAction]: Handler<A> } = {
   },
 
   SecurityEventNotification: (request) =>
+    empty("type", request.type) ??
     answer("SecurityEventNotification", {}, [
       {
         type: "cp.security-event",

@@ -1,4 +1,4 @@
-import type { MeterSample } from "@levity/events";
+import { eventSchemas, type MeterSample } from "@levity/events";
 import type { MeterValuesRequest } from "@levity/ocpp";
 import type { Loosen } from "../call-outcome.js";
 import { epochMs } from "./timestamps.js";
@@ -8,6 +8,12 @@ type SampledValue = MeterValue["sampledValue"][number];
 
 /** OCPP 1.6's measurand when a sampled value names none. */
 export const DEFAULT_MEASURAND = "Energy.Active.Import.Register";
+
+// The event contract bounds the samples of one event (meter.values and tx.stopped alike); the 1.6
+// schema does not, and a 64 KiB MeterValues holds thousands.
+const MAX_SAMPLES =
+  eventSchemas["meter.values"].properties.payload.properties.samples.maxItems ??
+  Number.POSITIVE_INFINITY;
 
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
@@ -50,6 +56,8 @@ function sampleOf(sampled: SampledValue, timestamp: number): Loosen<MeterSample>
   if (sampled.format === "SignedData" || !DECIMAL.test(sampled.value)) return undefined;
   const measurand = sampled.measurand ?? DEFAULT_MEASURAND;
   const base = toBaseUnit(Number(sampled.value), sampled.unit ?? naturalUnit(measurand));
+  // "1e400" is a decimal, but no double: it would be stored as null.
+  if (!Number.isFinite(base.value)) return undefined;
   return {
     timestamp,
     measurand,
@@ -61,7 +69,10 @@ function sampleOf(sampled: SampledValue, timestamp: number): Loosen<MeterSample>
   };
 }
 
-/** Every numeric sampled value, in base units; signed or non-numeric values are counted as dropped. */
+/**
+ * Every numeric sampled value, in base units, up to the contract's bound; signed, non-numeric or
+ * overflowing values, and those beyond the bound, are counted as dropped.
+ */
 export function normalizeMeterValues(meterValues: readonly MeterValue[]): {
   samples: Loosen<MeterSample>[];
   dropped: number;
@@ -71,7 +82,7 @@ export function normalizeMeterValues(meterValues: readonly MeterValue[]): {
   for (const meterValue of meterValues) {
     const timestamp = epochMs(meterValue.timestamp);
     for (const sampled of meterValue.sampledValue) {
-      const sample = sampleOf(sampled, timestamp);
+      const sample = samples.length < MAX_SAMPLES ? sampleOf(sampled, timestamp) : undefined;
       if (sample) samples.push(sample);
       else dropped += 1;
     }
