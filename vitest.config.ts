@@ -11,6 +11,8 @@ export default defineConfig({
       "grafana/test/**/*.test.ts",
       "deploy/stack/test/**/*.test.ts",
     ],
+    // The chaos cases run on their own, one at a time: pnpm test:chaos (vitest.chaos.config.ts).
+    exclude: ["**/node_modules/**", "packages/chaos/**"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -1,7 +1,14 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { eventually, NatsServerProcess, type SpawnedProcess, spawnProcess } from "@levity/testkit";
+import {
+  eventually,
+  freePort,
+  NatsServerProcess,
+  type SpawnedProcess,
+  spawnProcess,
+  uniqueName,
+} from "@levity/testkit";
 import {
   composeEnvironment,
   type LocalGateway,
@@ -33,6 +40,30 @@ export interface StackOptions {
   readonly gatewayTimeout: number;
   /** Extra environment for the gateways (e.g. ALLOW_UNKNOWN for tests with unregistered charge points). */
   readonly gatewayEnv?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A stack for a test: two gateways, free ports, stream names of its own, a 3 s gateway timeout
+ * and open gateways (tests connect unregistered charge points).
+ */
+export async function testStackOptions(dataDir: string): Promise<StackOptions> {
+  const prefix = uniqueName("stack");
+  return {
+    gateways: [
+      { ocppPort: await freePort(), opsPort: await freePort() },
+      { ocppPort: await freePort(), opsPort: await freePort() },
+    ],
+    ocppPort: await freePort(),
+    statsPort: await freePort(),
+    natsPort: await freePort(),
+    projectorPort: await freePort(),
+    prometheusPort: await freePort(),
+    dataDir,
+    stream: prefix.toUpperCase(),
+    subjectPrefix: prefix,
+    gatewayTimeout: 3,
+    gatewayEnv: { ALLOW_UNKNOWN: "true" },
+  };
 }
 
 /** A running local stack. */

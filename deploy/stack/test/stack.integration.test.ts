@@ -2,32 +2,16 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { OcppClient } from "@levity/simulator";
-import { eventually, freePort, sampleValue, scrapeMetrics, uniqueName } from "@levity/testkit";
+import { eventually, sampleValue, scrapeMetrics } from "@levity/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack } from "../src/stack.js";
+import { type Stack, startStack, testStackOptions } from "../src/stack.js";
 
 let dir: string;
 let stack: Stack;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "levity-stack-"));
-  const prefix = uniqueName("stack");
-  stack = await startStack({
-    gateways: [
-      { ocppPort: await freePort(), opsPort: await freePort() },
-      { ocppPort: await freePort(), opsPort: await freePort() },
-    ],
-    ocppPort: await freePort(),
-    statsPort: await freePort(),
-    natsPort: await freePort(),
-    projectorPort: await freePort(),
-    prometheusPort: await freePort(),
-    dataDir: dir,
-    stream: prefix.toUpperCase(),
-    subjectPrefix: prefix,
-    gatewayTimeout: 3,
-    gatewayEnv: { ALLOW_UNKNOWN: "true" },
-  });
+  stack = await startStack(await testStackOptions(dir));
 }, 90_000);
 
 afterAll(async () => {

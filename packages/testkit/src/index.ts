@@ -2,6 +2,7 @@ export { generatedSection } from "./docs/doc-section.js";
 export { type EventuallyOptions, eventually } from "./eventually.js";
 export { freePort } from "./free-port.js";
 export {
+  fleetSeries,
   type MetricSample,
   type ParsedMetrics,
   parseMetricsText,
@@ -14,6 +15,15 @@ export {
   NatsServerProcess,
 } from "./nats/nats-server-process.js";
 export { type ProvidedNats, provideNats } from "./nats/provide-nats.js";
+export {
+  type GatewayProcess,
+  LEVITY_PROGRAMS,
+  launchGateway,
+  launchProjector,
+  type ServicePorts,
+  type ServiceProcess,
+  untilHttpOk,
+} from "./process/levity-services.js";
 export {
   type ExitStatus,
   SpawnedProcess,

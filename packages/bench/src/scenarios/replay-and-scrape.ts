@@ -1,5 +1,7 @@
+import { JetStreamEventLog } from "@levity/events";
+import { storeSyntheticFleet } from "@levity/events/testing";
+import { connect } from "@nats-io/transport-node";
 import { scrapeMetrics, value } from "../measure/scrape.js";
-import { generateStream } from "./generate-stream.js";
 import { startLevity } from "./systems.js";
 
 /** How fast the projector comes back, and how fast it renders a large fleet. */
@@ -58,7 +60,12 @@ export async function replayAndScrape(chargePoints: number): Promise<ReplayResul
   try {
     const empty = await scrapeMetrics(`${levity.projectorOps}/metrics`);
     await levity.stopProjector();
-    const generated = await generateStream(levity.nats.url, chargePoints);
+    const connection = await connect({ servers: levity.nats.url });
+    const generated = await storeSyntheticFleet(
+      await JetStreamEventLog.open(connection, { publishTimeoutMs: 30_000 }),
+      chargePoints,
+    );
+    await connection.drain();
     const readyWithoutSnapshotS = await levity.restartProjector();
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const replayed = await scrapeMetrics(`${levity.projectorOps}/metrics`);

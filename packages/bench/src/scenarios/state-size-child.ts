@@ -1,5 +1,5 @@
+import { EVENTS_PER_CP, eventOf } from "@levity/events/testing";
 import { EMPTY_STATE, evolve, type ProjectionState } from "@levity/metrics-projector";
-import { EVENTS_PER_CP, eventOf } from "./generate-stream.js";
 
 // Run with --expose-gc: folds the generated life of N charge points into a projection state and
 // prints the heap it holds per charge point, after full garbage collections.

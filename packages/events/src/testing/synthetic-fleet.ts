@@ -1,11 +1,8 @@
-import {
-  batchMessageId,
-  encodeBatchOfJson,
-  JetStreamEventLog,
-  type LevityEvent,
-} from "@levity/events";
-import { cpEvent } from "@levity/events/testing";
-import { connect } from "@nats-io/transport-node";
+import { encodeBatchOfJson } from "../batch/batch-codec.js";
+import { batchMessageId } from "../batch/stored-batch.js";
+import type { LevityEvent } from "../contract/events.js";
+import type { EventLog } from "../log/event-log.js";
+import { cpEvent } from "./event-builders.js";
 
 /** Events of one charge point's generated life. */
 export const EVENTS_PER_CP = 100;
@@ -55,13 +52,11 @@ export function eventOf(cp: number, k: number, ts: number): LevityEvent {
   return cpEvent("meter.values", { connectorId: 1, transactionId, samples }, context);
 }
 
-/** Stores `chargePoints × 100` events as a gateway would (50 per message), as fast as JetStream takes them. */
-export async function generateStream(
-  natsUrl: string,
+/** Stores `chargePoints × 100` events in `log` as a gateway would (50 per message), as fast as it takes them. */
+export async function storeSyntheticFleet(
+  log: EventLog,
   chargePoints: number,
 ): Promise<{ events: number; messages: number; seconds: number }> {
-  const connection = await connect({ servers: natsUrl });
-  const log = await JetStreamEventLog.open(connection, { publishTimeoutMs: 30_000 });
   const started = performance.now();
   const inFlight = new Set<Promise<unknown>>();
   let pending: string[] = [];
@@ -91,6 +86,5 @@ export async function generateStream(
   if (pending.length > 0) await flush();
   await Promise.all(inFlight);
   const seconds = (performance.now() - started) / 1000;
-  await connection.drain();
   return { events, messages: batch, seconds };
 }

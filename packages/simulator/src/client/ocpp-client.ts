@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import {
   callErrorFrame,
   callFrame,
@@ -71,7 +72,6 @@ export class OcppClient {
   readonly closed: Promise<{ code: number; reason: string }>;
   readonly #waiting = new Map<string, Waiting>();
   readonly #timeoutMs: number;
-  #nextId = 0;
 
   private constructor(socket: WebSocket, timeoutMs: number) {
     this.socket = socket;
@@ -150,9 +150,9 @@ export class OcppClient {
     this.socket.send(data);
   }
 
+  /** A message id unique across connections and runs (a UUID, OCPP-J's 36 characters), so an audit can match answers to stored events. */
   newId(): string {
-    this.#nextId += 1;
-    return `m${this.#nextId}`;
+    return randomUUID();
   }
 
   /** Closes cleanly and waits for the close to complete. */

@@ -86,3 +86,11 @@ export async function scrapeMetrics(url: string): Promise<ParsedMetrics> {
   if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
   return parseMetricsText(await response.text());
 }
+
+/** The projector's fleet series (what operators alert on) as sorted lines, for exact comparisons. */
+export function fleetSeries(metrics: ParsedMetrics): string[] {
+  return metrics.samples
+    .filter((s) => s.name.startsWith("ocpp_cp_") || s.name === "ocpp_tx_active")
+    .map((s) => `${s.name}${JSON.stringify(s.labels)} ${s.value}`)
+    .sort();
+}

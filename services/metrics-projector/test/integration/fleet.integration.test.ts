@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { OcppClient } from "@levity/simulator";
 import {
   eventually,
+  fleetSeries,
   freePort,
   type ParsedMetrics,
   type ProvidedNats,
@@ -52,14 +53,6 @@ async function startProjector(metricsPort: number) {
     expect((await fetch(`http://127.0.0.1:${metricsPort}/readyz`)).status).toBe(200),
   );
   return projector;
-}
-
-/** The fleet's series only: what must survive a projector restart unchanged. */
-function fleetSeries(metrics: ParsedMetrics): string[] {
-  return metrics.samples
-    .filter((s) => s.name.startsWith("ocpp_cp_") || s.name === "ocpp_tx_active")
-    .map((s) => `${s.name}${JSON.stringify(s.labels)} ${s.value}`)
-    .sort();
 }
 
 beforeAll(async () => {

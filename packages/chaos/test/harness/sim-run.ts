@@ -1,0 +1,35 @@
+import { LEVITY_PROGRAMS, type SpawnedProcess, spawnProcess } from "@levity/testkit";
+
+/** The parts of levity-sim's JSON summary the chaos cases read. */
+export interface SimSummary {
+  readonly connects: number;
+  readonly reconnects: number;
+  readonly calls: number;
+  readonly callsByAction: Readonly<Record<string, number>>;
+  readonly callErrors: Readonly<Record<string, number>>;
+  readonly misbehaviour: {
+    readonly schemaInvalid: number;
+    readonly unexpectedCallError: number;
+    readonly timeouts: number;
+  };
+  readonly misbehaved: boolean;
+}
+
+/** A levity-sim fleet running in its own process until `finish` stops it. */
+export class SimRun {
+  readonly process: SpawnedProcess;
+
+  constructor(args: readonly string[]) {
+    this.process = spawnProcess(process.execPath, [LEVITY_PROGRAMS.sim, ...args]);
+  }
+
+  /** Stops the fleet (SIGTERM: every charge point disconnects cleanly) and reads its summary. */
+  async finish(): Promise<{ exitCode: number | null; summary: SimSummary }> {
+    if (this.process.running) this.process.child.kill("SIGTERM");
+    const status = await this.process.exited;
+    const output = this.process.output;
+    const start = output.lastIndexOf("\n{\n");
+    const json = start >= 0 ? output.slice(start + 1) : output.slice(output.indexOf("{"));
+    return { exitCode: status.code, summary: JSON.parse(json) as SimSummary };
+  }
+}

@@ -1,0 +1,62 @@
+import { connect, createServer, type Server, type Socket } from "node:net";
+
+/**
+ * A TCP relay between charge points and a gateway that can cut every connection at once, as a
+ * load balancer restart or a cellular network blip does.
+ */
+export class TcpCutter {
+  readonly #server: Server;
+  readonly #pairs = new Set<readonly [Socket, Socket]>();
+
+  private constructor(targetPort: number) {
+    this.#server = createServer((client) => this.#relay(client, targetPort));
+  }
+
+  /** Listens on a free port and relays each connection to `targetPort` on this host. */
+  static async start(targetPort: number): Promise<TcpCutter> {
+    const cutter = new TcpCutter(targetPort);
+    await new Promise<void>((resolve) => cutter.#server.listen(0, "127.0.0.1", resolve));
+    return cutter;
+  }
+
+  get port(): number {
+    const address = this.#server.address();
+    return typeof address === "object" && address ? address.port : 0;
+  }
+
+  /** Connections currently relayed. */
+  get connections(): number {
+    return this.#pairs.size;
+  }
+
+  /** Drops every relayed connection at once (both sides see a reset, as in a network failure). */
+  cut(): number {
+    const cut = this.#pairs.size;
+    for (const [client, upstream] of this.#pairs) {
+      client.resetAndDestroy();
+      upstream.resetAndDestroy();
+    }
+    this.#pairs.clear();
+    return cut;
+  }
+
+  async close(): Promise<void> {
+    this.cut();
+    await new Promise((resolve) => this.#server.close(resolve));
+  }
+
+  #relay(client: Socket, targetPort: number): void {
+    const upstream = connect(targetPort, "127.0.0.1");
+    const pair = [client, upstream] as const;
+    this.#pairs.add(pair);
+    const drop = () => {
+      this.#pairs.delete(pair);
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on("error", drop).on("close", drop);
+    upstream.on("error", drop).on("close", drop);
+    client.pipe(upstream);
+    upstream.pipe(client);
+  }
+}
