@@ -121,6 +121,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           NATS_URL: nats.url,
           // The compose file mounts deploy/registry at /etc/levity.
           CHARGE_POINTS: repo("deploy/registry/charge-points.yaml"),
+          // HAProxy runs on this machine.
+          TRUSTED_PROXIES: "127.0.0.1,::1",
           ...options.gatewayEnv,
           GATEWAY_ID: id,
           OCPP_PORT: String(ports.ocppPort),

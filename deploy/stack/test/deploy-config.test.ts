@@ -146,6 +146,7 @@ describe("the local stack's configurations", () => {
       HEARTBEAT_INTERVAL: "300",
       LOG_LEVEL: "info",
       CHARGE_POINTS: "/etc/levity/charge-points.yaml",
+      TRUSTED_PROXIES: "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16",
     });
   });
 });

@@ -22,6 +22,7 @@ export const allInOneOptions = {
   allowUnknown: gatewayOptions.allowUnknown,
   maxChargePoints: gatewayOptions.maxChargePoints,
   maxAuthFailures: gatewayOptions.maxAuthFailures,
+  trustedProxies: gatewayOptions.trustedProxies,
   tlsPort: gatewayOptions.tlsPort,
   tlsCert: gatewayOptions.tlsCert,
   tlsKey: gatewayOptions.tlsKey,

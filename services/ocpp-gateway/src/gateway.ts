@@ -6,6 +6,7 @@ import type { ChargePointRegistry } from "./admission/charge-point-registry.js";
 import { FailureLimiter } from "./admission/failure-limiter.js";
 import { Gatekeeper } from "./admission/gatekeeper.js";
 import { GroupCommitter } from "./commit/group-committer.js";
+import type { TrustedProxies } from "./connection/client-address.js";
 import { startKeepalive } from "./connection/keepalive.js";
 import {
   type AcceptedConnection,
@@ -41,6 +42,8 @@ export interface AdmissionSettings {
   readonly maxChargePoints: number;
   /** Failed handshakes per source address per minute before it is refused for a minute. */
   readonly maxAuthFailures: number;
+  /** Load balancers whose X-Forwarded-For names the client (its address is what is rate-limited). */
+  readonly trustedProxies: TrustedProxies | undefined;
 }
 
 /** The gateway's settings (see `gatewayOptions` for their meaning and defaults). */
@@ -170,6 +173,7 @@ export async function startGateway(
       maxIdentityLength: settings.maxIdentityLength,
       maxPayload: settings.maxPayload,
       handshakeTimeoutMs: settings.handshakeTimeoutMs,
+      trustedProxies: settings.admission.trustedProxies,
       tls: settings.tls,
     },
     gatekeeper,

@@ -1,3 +1,4 @@
+export { hashPassword, SCRYPT_COST } from "./admission/password-hash.js";
 export { admissionFromConfig } from "./config/admission-config.js";
 export { gatewayOptions } from "./config/gateway-options.js";
 export {

@@ -61,7 +61,12 @@ export class LiveRegistry {
     const first = await readRegistryFile(path);
     if (!first.ok) return first;
     const live = new LiveRegistry(path, first.registry, report);
-    live.#follow();
+    try {
+      live.#follow();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? "error";
+      return { ok: false, error: `cannot watch ${dirname(path)} for changes: ${code}` };
+    }
     return { ok: true, registry: live };
   }
 

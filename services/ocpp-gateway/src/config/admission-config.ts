@@ -1,6 +1,7 @@
 import type { Logger } from "@levity/service-kit";
 import { ChargePointRegistry } from "../admission/charge-point-registry.js";
 import { LiveRegistry } from "../admission/registry-file.js";
+import { parseTrustedProxies } from "../connection/client-address.js";
 import type { TlsOptions } from "../connection/ocpp-server.js";
 import type { AdmissionSettings } from "../gateway.js";
 
@@ -10,6 +11,7 @@ export interface AdmissionConfig {
   readonly allowUnknown: boolean;
   readonly maxChargePoints: number;
   readonly maxAuthFailures: number;
+  readonly trustedProxies: string | undefined;
   readonly tlsPort: number;
   readonly tlsCert: string | undefined;
   readonly tlsKey: string | undefined;
@@ -36,6 +38,8 @@ export async function admissionFromConfig(
   }
   if (config.tlsCa && !config.tlsCert)
     return { ok: false, error: "--tls-ca needs --tls-cert and --tls-key" };
+  const proxies = config.trustedProxies ? parseTrustedProxies(config.trustedProxies) : undefined;
+  if (proxies && !proxies.ok) return proxies;
   let registry: () => ChargePointRegistry;
   let stop = () => {};
   if (config.chargePoints) {
@@ -80,6 +84,7 @@ export async function admissionFromConfig(
       allowUnknown: config.allowUnknown,
       maxChargePoints: config.maxChargePoints,
       maxAuthFailures: config.maxAuthFailures,
+      trustedProxies: proxies?.proxies,
     },
     tls,
     stop,

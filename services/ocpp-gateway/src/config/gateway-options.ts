@@ -51,6 +51,11 @@ export const gatewayOptions = {
     description:
       "failed handshakes from one address within a minute before it is refused for a minute",
   }),
+  trustedProxies: optionalText({
+    env: "TRUSTED_PROXIES",
+    description:
+      "load balancers (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For names the charge point's address",
+  }),
   tlsPort: integer({
     env: "TLS_PORT",
     default: 9443,

@@ -13,6 +13,7 @@ import { selectProtocol } from "@levity/ocpp";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { ConnectionFacts, Gatekeeper } from "../admission/gatekeeper.js";
 import type { GatewayMetrics, HandshakeRejection } from "../metrics/gateway-metrics.js";
+import { clientAddress, type TrustedProxies } from "./client-address.js";
 import { identityFromUrl } from "./handshake.js";
 
 /** TLS for security profiles 2 and 3: a server certificate, and the CA that signs client certificates. */
@@ -32,6 +33,8 @@ export interface OcppServerOptions {
   readonly maxPayload: number;
   /** Time a connection has to complete its TLS and HTTP handshake (slowloris bound). */
   readonly handshakeTimeoutMs: number;
+  /** Proxies whose X-Forwarded-For is believed for the client's address. */
+  readonly trustedProxies: TrustedProxies | undefined;
   readonly tls: TlsOptions | undefined;
 }
 
@@ -40,7 +43,8 @@ export interface AcceptedConnection {
   readonly socket: WebSocket;
   readonly identity: string;
   readonly subprotocol: string;
-  readonly remoteAddress: string | undefined;
+  /** The client's address (through trusted proxies), as rate-limited and logged. */
+  readonly remoteAddress: string;
 }
 
 /** The listening OCPP-J endpoints. */
@@ -79,6 +83,23 @@ function handshakeBounds(timeoutMs: number) {
     headersTimeout: timeoutMs,
     requestTimeout: timeoutMs,
     connectionsCheckingInterval: Math.max(10, Math.round(timeoutMs / 10)),
+  };
+}
+
+/**
+ * Answers what Node's HTTP parser refused before any upgrade, as Node would by default (408 for a
+ * handshake past its time, 400 otherwise), but counted: slowloris shows up in the metrics.
+ */
+function onClientError(rejected: (reason: HandshakeRejection) => void) {
+  return (error: Error & { code?: string }, socket: Duplex) => {
+    if (error.code === "ECONNRESET" || error.code === "HPE_INVALID_EOF_STATE" || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const timedOut = error.code === "ERR_HTTP_REQUEST_TIMEOUT";
+    rejected(timedOut ? "handshake-timeout" : "bad-request");
+    if (timedOut) refuse(socket, 408, "the handshake took too long");
+    else refuse(socket, 400, "not an HTTP request");
   };
 }
 
@@ -126,12 +147,18 @@ export async function startOcppServer(
         rejected(decision.reason);
         return refuse(socket, decision.status, decision.message);
       }
+      const forwardedFor = request.headers["x-forwarded-for"];
+      const address = clientAddress(
+        request.socket.remoteAddress,
+        Array.isArray(forwardedFor) ? forwardedFor.join(",") : forwardedFor,
+        options.trustedProxies,
+      );
       const admission = await gatekeeper.admit({
         identity: decision.identity,
         authorization: request.headers.authorization,
         secure,
         certificate: certificateOf(socket, secure),
-        address: request.socket.remoteAddress ?? "",
+        address,
       });
       if (!admission.ok) {
         rejected(admission.reason);
@@ -148,7 +175,7 @@ export async function startOcppServer(
           socket: ws,
           identity: decision.identity,
           subprotocol: ws.protocol,
-          remoteAddress: request.socket.remoteAddress,
+          remoteAddress: address,
         });
       });
     };
@@ -164,6 +191,7 @@ export async function startOcppServer(
   const bounds = handshakeBounds(options.handshakeTimeoutMs);
   const plain = createServer(bounds, notWebSocket);
   plain.on("upgrade", onUpgrade(false));
+  plain.on("clientError", onClientError(rejected));
   servers.push(plain);
   const port = await listen(plain, options.port, options.host);
   let tlsPort: number | undefined;
@@ -189,6 +217,12 @@ export async function startOcppServer(
       notWebSocket,
     );
     secure.on("upgrade", onUpgrade(true));
+    secure.on("clientError", onClientError(rejected));
+    // With a listener, Node leaves the failed socket to us.
+    secure.on("tlsClientError", (error: Error & { code?: string }, socket: Duplex) => {
+      rejected(error.code === "ERR_TLS_HANDSHAKE_TIMEOUT" ? "handshake-timeout" : "tls-failed");
+      socket.destroy();
+    });
     servers.push(secure);
     tlsPort = await listen(secure, options.tls.port, options.host);
   }

@@ -11,6 +11,9 @@ export const HANDSHAKE_REJECTIONS = [
   "identity-invalid",
   "subprotocol",
   "shutting-down",
+  "handshake-timeout",
+  "bad-request",
+  "tls-failed",
   ...ADMISSION_REJECTIONS,
 ] as const;
 export type HandshakeRejection = (typeof HANDSHAKE_REJECTIONS)[number];

@@ -54,10 +54,20 @@ function trickle(socket: Socket, bytes: string): void {
 const REQUEST_LINE = "GET /ocpp/SLOW HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n";
 const ENDLESS_HEADER = `X-Slow: ${"a".repeat(10_000)}`;
 
+/** Refused handshakes counted with `reason` so far. */
+async function refusals(reason: string): Promise<number> {
+  const text = await target.g.registry.getSingleMetricAsString(
+    "levity_gateway_handshakes_rejected_total",
+  );
+  return Number(new RegExp(`reason="${reason}"} (\\d+)`).exec(text)?.[1] ?? 0);
+}
+
 describe("handshakes that never complete", () => {
-  it("answers 408 and closes a connection that never sends a request", async () => {
+  it("answers 408 and closes a connection that never sends a request, and counts it", async () => {
+    const before = await refusals("handshake-timeout");
     const closed = untilClosed(connect(target.port, "127.0.0.1"));
     expect(await closed).toMatch(/^HTTP\/1\.1 408 /);
+    expect(await refusals("handshake-timeout")).toBe(before + 1);
   });
 
   it("answers 408 and closes a request whose headers are trickled and never finished", async () => {
@@ -80,7 +90,26 @@ describe("handshakes that never complete", () => {
   });
 
   it("closes a connection to the TLS port that never starts TLS (regression: held 120 s)", async () => {
+    const before = await refusals("handshake-timeout");
     expect(await untilClosed(connect(target.g.gateway.tlsPort ?? 0, "127.0.0.1"))).toBe("");
+    expect(await refusals("handshake-timeout")).toBe(before + 1);
+  });
+
+  it("answers 400 to bytes that are not HTTP, and counts TLS garbage", async () => {
+    const [badRequests, tlsFailures] = [
+      await refusals("bad-request"),
+      await refusals("tls-failed"),
+    ];
+    const socket = connect(target.port, "127.0.0.1", () =>
+      socket.write("\x16\x03\x01garbage\r\n\r\n"),
+    );
+    expect(await untilClosed(socket)).toMatch(/^HTTP\/1\.1 400 /);
+    expect(await refusals("bad-request")).toBe(badRequests + 1);
+    const tls = connect(target.g.gateway.tlsPort ?? 0, "127.0.0.1", () =>
+      tls.write("GET / HTTP/1.1\r\n\r\n"),
+    );
+    expect(await untilClosed(tls)).toBe("");
+    expect(await refusals("tls-failed")).toBe(tlsFailures + 1);
   });
 
   it("answers 408 over TLS to a connection that completes TLS but sends no request", async () => {

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
+import { readEvents } from "@levity/events/testing";
 import { HandshakeRefused, OcppClient } from "@levity/simulator";
 import {
   createTestPki,
@@ -15,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChargePointRegistry } from "../../src/admission/charge-point-registry.js";
 import { hashPassword, SCRYPT_COST } from "../../src/admission/password-hash.js";
 import { LiveRegistry, writeRegistryFile } from "../../src/admission/registry-file.js";
+import { parseTrustedProxies } from "../../src/connection/client-address.js";
 import { type GatewayUnderTest, newStreamSpace, startTestGateway } from "./gateway-fixture.js";
 
 const KEY = "00112233445566778899aabbccddeeff00112233";
@@ -62,6 +64,7 @@ beforeAll(async () => {
         allowUnknown: false,
         maxChargePoints: 10,
         maxAuthFailures: 1_000,
+        trustedProxies: undefined,
       },
       tls: {
         port: 0,
@@ -197,6 +200,7 @@ describe("who gets in", () => {
         allowUnknown: false,
         maxChargePoints: 10,
         maxAuthFailures: 3,
+        trustedProxies: undefined,
       },
     });
     for (let i = 0; i < 3; i++)
@@ -208,6 +212,41 @@ describe("who gets in", () => {
     );
     expect(rejected).toContain('reason="rate-limited"} 1');
     await strict.stop();
+  });
+
+  // Runs after the registry edit above: LATE is registered by then.
+  it("behind a trusted proxy, limits the forwarded client's address, not the proxy's", async () => {
+    const proxies = parseTrustedProxies("127.0.0.1,::1");
+    if (!proxies.ok) throw new Error(proxies.error);
+    const behindLb = await startTestGateway(nats.url, newStreamSpace(), {
+      admission: {
+        registry: () => live.current,
+        allowUnknown: false,
+        maxChargePoints: 10,
+        maxAuthFailures: 3,
+        trustedProxies: proxies.proxies,
+      },
+    });
+    const from = (address: string, password: string) => ({
+      headers: { Authorization: basic("LATE", password), "X-Forwarded-For": address },
+    });
+    for (let i = 0; i < 3; i++)
+      expect(
+        await refusal(OcppClient.connect(behindLb.url, "LATE", from("198.51.100.7", "nope"))),
+      ).toBe(401);
+    expect(await refusal(OcppClient.connect(behindLb.url, "LATE", from("198.51.100.7", KEY)))).toBe(
+      429,
+    );
+    expect(await refusal(OcppClient.connect(behindLb.url, "LATE", from("198.51.100.8", KEY)))).toBe(
+      101,
+    );
+    await eventually(async () => {
+      const opened = (await readEvents(behindLb.log)).filter((e) => e.type === "session.opened");
+      expect(opened.map((e) => e.type === "session.opened" && e.payload.remoteAddress)).toEqual([
+        "198.51.100.8",
+      ]);
+    });
+    await behindLb.stop();
   });
 
   it("counts refusals by reason and never logs a password", async () => {

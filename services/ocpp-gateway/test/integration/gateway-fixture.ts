@@ -31,6 +31,7 @@ export function testSettings(overrides: Partial<GatewaySettings> = {}): GatewayS
       allowUnknown: true,
       maxChargePoints: 10_000,
       maxAuthFailures: 10,
+      trustedProxies: undefined,
     },
     tls: undefined,
     ...overrides,
