@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { spawnProcess } from "@levity/testkit";
 import { type BenchResults, renderReport } from "./report.js";
 import { abuse, abuseOptions } from "./scenarios/abuse.js";
+import { admission, admissionSizes } from "./scenarios/admission.js";
 import { rampAndIdle } from "./scenarios/ramp-and-idle.js";
 import { replayAndScrape, type ScrapeResult, timeScrapes } from "./scenarios/replay-and-scrape.js";
 import { stateSize } from "./scenarios/state-size.js";
@@ -131,6 +132,9 @@ log(`abuse: ${abuseSizes.neighbours} charge points beside ${abuseSizes.abusers} 
 const abused = await withSystem(startLevity, (system) => abuse(system, abuseSizes));
 log(`  Heartbeat p99 ${abused.alone.p99Ms} ms alone, ${abused.underAbuse.p99Ms} ms under abuse`);
 
+log("admission: registered charge points connecting at once, the first time and again");
+const admitted = await admission(admissionSizes(quick));
+
 const results: BenchResults = {
   machine,
   ramp,
@@ -141,6 +145,7 @@ const results: BenchResults = {
   scrapeSmall,
   state,
   abuse: abused,
+  admission: admitted,
 };
 const report = renderReport(results);
 const out = fileURLToPath(new URL("../../../.bench/", import.meta.url));

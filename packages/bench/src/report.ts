@@ -1,4 +1,5 @@
 import { type AbuseResult, renderAbuse } from "./scenarios/abuse.js";
+import { type AdmissionRow, renderAdmission } from "./scenarios/admission.js";
 import type { RampIdleResult } from "./scenarios/ramp-and-idle.js";
 import type { ReplayResult, ScrapeResult } from "./scenarios/replay-and-scrape.js";
 import type { SteadyResult } from "./scenarios/steady.js";
@@ -15,6 +16,7 @@ export interface BenchResults {
   readonly scrapeSmall: ScrapeResult;
   readonly state: { readonly chargePoints: number; readonly bytesPerCp: number };
   readonly abuse: AbuseResult;
+  readonly admission: readonly AdmissionRow[];
 }
 
 const mean = (values: readonly number[]) =>
@@ -198,5 +200,6 @@ export function renderReport(results: BenchResults): string {
     commit,
     "",
     renderAbuse(results.abuse),
+    renderAdmission(results.admission),
   ].join("\n");
 }

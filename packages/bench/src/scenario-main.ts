@@ -1,0 +1,37 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { abuse, abuseOptions, renderAbuse } from "./scenarios/abuse.js";
+import { admission, admissionSizes, renderAdmission } from "./scenarios/admission.js";
+import { startLevity } from "./scenarios/systems.js";
+
+// pnpm --filter @levity/bench scenario <abuse|admission>: one scenario alone, after pnpm build
+// (pnpm bench runs them with the others). Writes .bench/<scenario>.json and prints its report.
+
+const quick = process.env.BENCH_QUICK === "1";
+const scenarios: Record<string, () => Promise<{ result: unknown; report: string }>> = {
+  abuse: async () => {
+    const levity = await startLevity();
+    try {
+      const result = await abuse(levity, abuseOptions(quick));
+      return { result, report: renderAbuse(result) };
+    } finally {
+      await levity.stop();
+    }
+  },
+  admission: async () => {
+    const result = await admission(admissionSizes(quick));
+    return { result, report: renderAdmission(result) };
+  },
+};
+
+const name = process.argv[2] ?? "";
+const run = scenarios[name];
+if (!run) {
+  process.stderr.write(`error: name a scenario: ${Object.keys(scenarios).join(", ")}\n`);
+  process.exit(2);
+}
+const { result, report } = await run();
+const out = fileURLToPath(new URL("../../../.bench/", import.meta.url));
+await mkdir(out, { recursive: true });
+await writeFile(`${out}${name}.json`, `${JSON.stringify(result, null, 2)}\n`);
+process.stdout.write(`\n${report}\nWritten to .bench/${name}.json\n`);
