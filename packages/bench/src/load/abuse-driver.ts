@@ -1,36 +1,28 @@
-import { type ChildProcess, fork } from "node:child_process";
-import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import type { AbuseCommand, AbuseStats } from "./abuse-client.js";
+import { ChildChannel } from "./child-channel.js";
 
 const CLIENT = fileURLToPath(new URL("./abuse-client.ts", import.meta.url));
 
 /** The bench's side of the abusive-clients process. */
 export class AbuseDriver {
-  readonly #child: ChildProcess;
+  readonly #channel: ChildChannel<AbuseCommand>;
 
-  private constructor(child: ChildProcess) {
-    this.#child = child;
+  private constructor(channel: ChildChannel<AbuseCommand>) {
+    this.#channel = channel;
   }
 
   /** Forks the abuse process and waits until it is ready for commands. */
   static async start(): Promise<AbuseDriver> {
-    const child = fork(CLIENT, [], {
-      execArgv: ["--import", "tsx"],
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
-    await once(child, "message");
-    return new AbuseDriver(child);
+    return new AbuseDriver(await ChildChannel.fork<AbuseCommand>(CLIENT, "abuse client"));
   }
 
   get pid(): number {
-    return this.#child.pid ?? 0;
+    return this.#channel.pid;
   }
 
-  async #send<T>(command: AbuseCommand): Promise<T> {
-    const reply = once(this.#child, "message");
-    this.#child.send(command);
-    return (await reply)[0] as T;
+  #send<T>(command: AbuseCommand): Promise<T> {
+    return this.#channel.send<T>(command);
   }
 
   /** Starts `clients` abusers on `url` (the gateway's /ocpp base URL); they run until `finish`. */
@@ -43,8 +35,7 @@ export class AbuseDriver {
     return this.#send({ cmd: "stop" });
   }
 
-  async stop(): Promise<void> {
-    this.#child.kill();
-    if (this.#child.exitCode === null) await once(this.#child, "exit");
+  stop(): Promise<void> {
+    return this.#channel.stop();
   }
 }

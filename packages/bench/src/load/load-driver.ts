@@ -1,6 +1,5 @@
-import { type ChildProcess, fork } from "node:child_process";
-import { once } from "node:events";
 import { fileURLToPath } from "node:url";
+import { ChildChannel } from "./child-channel.js";
 import type { LoadCommand } from "./load-client.js";
 
 const CLIENT = fileURLToPath(new URL("./load-client.ts", import.meta.url));
@@ -21,32 +20,22 @@ export interface CallsResult {
 
 /** The bench's side of the load client process. */
 export class LoadDriver {
-  readonly #child: ChildProcess;
+  readonly #channel: ChildChannel<LoadCommand>;
 
-  private constructor(child: ChildProcess) {
-    this.#child = child;
+  private constructor(channel: ChildChannel<LoadCommand>) {
+    this.#channel = channel;
   }
 
   static async start(): Promise<LoadDriver> {
-    const child = fork(CLIENT, [], {
-      execArgv: ["--import", "tsx"],
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
-    await once(child, "message");
-    return new LoadDriver(child);
+    return new LoadDriver(await ChildChannel.fork<LoadCommand>(CLIENT, "load client"));
   }
 
   get pid(): number {
-    return this.#child.pid ?? 0;
+    return this.#channel.pid;
   }
 
-  async #send<T>(command: LoadCommand): Promise<T> {
-    const reply = once(this.#child, "message");
-    const exited = once(this.#child, "exit").then(([code]) => {
-      throw new Error(`the load client exited (${code}) during ${command.cmd}`);
-    });
-    this.#child.send(command);
-    return (await Promise.race([reply, exited]))[0] as T;
+  #send<T>(command: LoadCommand): Promise<T> {
+    return this.#channel.send<T>(command);
   }
 
   connect(
@@ -76,8 +65,7 @@ export class LoadDriver {
     await this.#send({ cmd: "close" });
   }
 
-  async stop(): Promise<void> {
-    this.#child.kill();
-    if (this.#child.exitCode === null) await once(this.#child, "exit");
+  stop(): Promise<void> {
+    return this.#channel.stop();
   }
 }

@@ -1,9 +1,14 @@
 import { fileURLToPath } from "node:url";
-import { freePort, NatsServerProcess, type SpawnedProcess, spawnProcess } from "@levity/testkit";
+import {
+  freePort,
+  launchGateway,
+  launchProjector,
+  NatsServerProcess,
+  type SpawnedProcess,
+  spawnProcess,
+  untilHttpOk,
+} from "@levity/testkit";
 
-const repo = (path: string) => fileURLToPath(new URL(`../../../../${path}`, import.meta.url));
-const GATEWAY = repo("services/ocpp-gateway/dist/main.js");
-const PROJECTOR = repo("services/metrics-projector/dist/main.js");
 const BASELINES = {
   "ocpp-rpc": fileURLToPath(new URL("../baselines/ocpp-rpc-server.ts", import.meta.url)),
   "bare-ws": fileURLToPath(new URL("../baselines/bare-ws-server.ts", import.meta.url)),
@@ -29,73 +34,54 @@ export interface Levity extends System {
   stopProjector(signal?: NodeJS.Signals): Promise<void>;
 }
 
-async function untilReady(url: string): Promise<void> {
-  for (;;) {
-    const ok = await fetch(url).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 /** Starts NATS and the projector, and (unless told not to) a gateway with extra settings. */
 export async function startLevity(
   options: { gateway: boolean; gatewayEnv?: Record<string, string> } = { gateway: true },
 ): Promise<Levity> {
   const nats = await NatsServerProcess.start();
-  const env = { ...process.env, NATS_URL: nats.url, LOG_LEVEL: "warn" };
-  const [ocppPort, gatewayOpsPort, projectorOpsPort] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ];
-  let gateway: SpawnedProcess | undefined;
-  if (options.gateway) {
-    gateway = spawnProcess(process.execPath, [GATEWAY, "--gateway-id", "bench"], {
-      env: {
+  const env = { NATS_URL: nats.url, LOG_LEVEL: "warn" };
+  const gateway = options.gateway
+    ? await launchGateway({
         ...env,
         ALLOW_UNKNOWN: "true",
         ...options.gatewayEnv,
-        OCPP_PORT: String(ocppPort),
-        METRICS_PORT: String(gatewayOpsPort),
+        GATEWAY_ID: "bench",
         PING_INTERVAL: "60",
-      },
-    });
-    await untilReady(`http://127.0.0.1:${gatewayOpsPort}/readyz`);
-  }
-  const projectorOps = `http://127.0.0.1:${projectorOpsPort}`;
-  const launchProjector = () =>
-    spawnProcess(process.execPath, [PROJECTOR], {
-      env: { ...env, METRICS_PORT: String(projectorOpsPort) },
-    });
-  let projector = launchProjector();
-  await untilReady(`${projectorOps}/readyz`);
+      })
+    : undefined;
+  const launchReadyProjector = async (opsPort?: number) => {
+    const launched = await launchProjector(env, opsPort === undefined ? {} : { opsPort });
+    await untilHttpOk(`${launched.opsUrl}/readyz`, launched.process);
+    return launched;
+  };
+  let projector = await launchReadyProjector();
   const levity: Levity = {
     name: "levity",
-    url: `ws://127.0.0.1:${ocppPort}/ocpp`,
+    url: gateway?.url ?? "",
     nats,
-    gatewayOps: `http://127.0.0.1:${gatewayOpsPort}`,
-    projectorOps,
+    gatewayOps: gateway?.opsUrl ?? "",
+    projectorOps: projector.opsUrl,
     get projector() {
-      return projector;
+      return projector.process;
     },
     get pids() {
-      return { gateway: gateway?.pid ?? 0, nats: nats.pid ?? 0, projector: projector.pid ?? 0 };
+      return {
+        gateway: gateway?.process.pid ?? 0,
+        nats: nats.pid ?? 0,
+        projector: projector.process.pid ?? 0,
+      };
     },
     stopProjector: async (signal = "SIGTERM") => {
-      await projector.stop(signal);
+      await projector.process.stop(signal);
     },
     restartProjector: async () => {
       const started = performance.now();
-      projector = launchProjector();
-      await untilReady(`${projectorOps}/readyz`);
+      projector = await launchReadyProjector(projector.opsPort);
       return (performance.now() - started) / 1000;
     },
     stop: async () => {
-      await gateway?.stop();
-      await projector.stop();
+      await gateway?.process.stop();
+      await projector.process.stop();
       await nats.dispose();
     },
   };

@@ -22,39 +22,36 @@ async function openssl(args: string[], cwd: string): Promise<void> {
   if (status.code !== 0) throw new Error(`openssl ${args[0]} failed:\n${run.tail()}`);
 }
 
+// A fresh P-256 key, unencrypted.
+const EC_KEY = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+
 /** Creates a CA and a localhost server certificate with openssl, in a temporary directory. */
 export async function createTestPki(): Promise<TestPki> {
   const dir = await mkdtemp(join(tmpdir(), "levity-pki-"));
-  await openssl(
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-days",
-      "2",
-      "-subj",
-      "/CN=Levity Test CA",
-      "-keyout",
-      "ca.key",
-      "-out",
-      "ca.pem",
-    ],
-    dir,
-  );
+  const selfSigned = (name: string, commonName: string) =>
+    openssl(
+      [
+        "req",
+        "-x509",
+        ...EC_KEY,
+        "-days",
+        "2",
+        "-subj",
+        `/CN=${commonName}`,
+        "-keyout",
+        `${name}.key`,
+        "-out",
+        `${name}.pem`,
+      ],
+      dir,
+    );
+  await selfSigned("ca", "Levity Test CA");
   await writeFile(join(dir, "server.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
   const signed = async (name: string, commonName: string, extfile?: string) => {
     await openssl(
       [
         "req",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
+        ...EC_KEY,
         "-subj",
         `/CN=${commonName}`,
         "-keyout",
@@ -102,26 +99,7 @@ export async function createTestPki(): Promise<TestPki> {
     },
     untrusted: async (commonName) => {
       count += 1;
-      await openssl(
-        [
-          "req",
-          "-x509",
-          "-newkey",
-          "ec",
-          "-pkeyopt",
-          "ec_paramgen_curve:prime256v1",
-          "-nodes",
-          "-days",
-          "2",
-          "-subj",
-          `/CN=${commonName}`,
-          "-keyout",
-          `client${count}.key`,
-          "-out",
-          `client${count}.pem`,
-        ],
-        dir,
-      );
+      await selfSigned(`client${count}`, commonName);
       return files(`client${count}`);
     },
     dispose: () => rm(dir, { recursive: true, force: true }),

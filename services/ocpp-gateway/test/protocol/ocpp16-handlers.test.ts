@@ -145,21 +145,6 @@ describe("OCPP 1.6 handlers", () => {
     });
     expect(
       resultOf("StartTransaction", { ...requests.StartTransaction, idTag: "BLOCKED" }).payload,
-    ).toMatchObject({
-      idTagInfo: { status: "Invalid" },
-      transactionId: 42,
-    });
-  });
-
-  it("answers an idTag outside the allow list Invalid, at Authorize and at StartTransaction", () => {
-    expect(resultOf("Authorize", { idTag: "BLOCKED" }).payload).toEqual({
-      idTagInfo: { status: "Invalid" },
-    });
-    expect(resultOf("Authorize", { idTag: "BLOCKED" }).events[0]).toMatchObject({
-      payload: { status: "Invalid" },
-    });
-    expect(
-      resultOf("StartTransaction", { ...requests.StartTransaction, idTag: "BLOCKED" }).payload,
     ).toMatchObject({ idTagInfo: { status: "Invalid" }, transactionId: 42 });
   });
 
