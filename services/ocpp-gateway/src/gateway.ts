@@ -176,8 +176,7 @@ export async function startGateway(
       trustedProxies: settings.admission.trustedProxies,
       tls: settings.tls,
     },
-    gatekeeper,
-    metrics,
+    { gatekeeper, metrics, logger },
     accept,
   );
   const stopKeepalive = startKeepalive(registry, settings.pingInterval * 1000);

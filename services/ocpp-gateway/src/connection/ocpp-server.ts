@@ -10,6 +10,7 @@ import { createServer as createTlsServer } from "node:https";
 import type { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
 import { selectProtocol } from "@levity/ocpp";
+import type { Logger } from "@levity/service-kit";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { ConnectionFacts, Gatekeeper } from "../admission/gatekeeper.js";
 import type { GatewayMetrics, HandshakeRejection } from "../metrics/gateway-metrics.js";
@@ -36,6 +37,13 @@ export interface OcppServerOptions {
   /** Proxies whose X-Forwarded-For is believed for the client's address. */
   readonly trustedProxies: TrustedProxies | undefined;
   readonly tls: TlsOptions | undefined;
+}
+
+/** What the server decides with and reports to. */
+export interface OcppServerServices {
+  readonly gatekeeper: Gatekeeper;
+  readonly metrics: GatewayMetrics;
+  readonly logger: Logger;
 }
 
 /** A charge point that completed the handshake with a supported subprotocol. */
@@ -122,8 +130,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
  */
 export async function startOcppServer(
   options: OcppServerOptions,
-  gatekeeper: Gatekeeper,
-  metrics: GatewayMetrics,
+  { gatekeeper, metrics, logger }: OcppServerServices,
   accept: (connection: AcceptedConnection) => void,
 ): Promise<OcppServer> {
   let accepting = true;
@@ -162,6 +169,11 @@ export async function startOcppServer(
       });
       if (!admission.ok) {
         rejected(admission.reason);
+        // An address already refused for its failures is not logged again at each attempt.
+        logger[admission.reason === "rate-limited" ? "debug" : "warn"](
+          { cpId: decision.identity, address, reason: admission.reason, status: admission.status },
+          "handshake refused",
+        );
         return refuse(socket, admission.status, admission.message);
       }
       if (socket.destroyed) return;

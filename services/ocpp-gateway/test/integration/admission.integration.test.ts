@@ -258,6 +258,7 @@ describe("who gets in", () => {
     expect(rejected).toMatch(/reason="weaker-profile"} [1-9]/);
     expect(rejected).toMatch(/reason="certificate"} [1-9]/);
     expect(logs).toContain("session opened");
+    expect(logs).toMatch(/"cpId":"NOBODY".*"reason":"unknown-identity".*"handshake refused"/);
     expect(logs).not.toContain(KEY);
     expect(logs).not.toContain(Buffer.from(`P1:${KEY}`).toString("base64"));
   });
