@@ -87,10 +87,15 @@ describe("a reconnect storm", () => {
       ...["--count", String(FLEET), "--workers", "2", "--ramp", "10", "--seed", "11"],
       ...["--idle-mean", "100000", "--fault-rate", "0", "--reboot-rate", "0", "--drop-rate", "0"],
     ]);
-    await eventually(async () => expect(sum(await scrape(), "ocpp_cp_connected")).toBe(FLEET), {
-      timeoutMs: 90_000,
-      intervalMs: 1_000,
-    });
+    // Booted, not only connected: a boot cut before its answer would be sent again afterwards.
+    await eventually(
+      async () => {
+        const metrics = await scrape();
+        expect(sum(metrics, "ocpp_cp_connected")).toBe(FLEET);
+        expect(sum(metrics, "ocpp_cp_boots_total")).toBe(FLEET);
+      },
+      { timeoutMs: 90_000, intervalMs: 1_000 },
+    );
 
     // Every connection dropped at once; each charge point comes back 1-5 s later, as firmware does.
     expect(cutter.cut()).toBe(FLEET);

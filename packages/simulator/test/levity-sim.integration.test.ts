@@ -65,6 +65,11 @@ const busy = [
 ];
 const incidents = ["--fault-rate", "1800", "--reboot-rate", "900", "--drop-rate", "900"];
 
+const bootOrEmpty = (action: string) =>
+  action === "BootNotification"
+    ? { status: "Accepted", currentTime: new Date().toISOString(), interval: 300 }
+    : {};
+
 describe("levity-sim", () => {
   it("runs a realistic fleet that charges, faults, reboots and reconnects, and exits 0 on a correct server", async () => {
     const { status, summary } = await sim([
@@ -237,6 +242,37 @@ describe("levity-sim", () => {
     server.close();
     expect(status.code).toBe(0);
     expect(summary.callErrors).toEqual({ InternalError: 1 });
+  });
+
+  it("stops on SIGTERM that comes while its charge points are booting", async () => {
+    const port = await freePort();
+    const server = new WebSocketServer({ port, handleProtocols: () => "ocpp1.6" });
+    const boots: (() => void)[] = [];
+    server.on("connection", (socket) => {
+      socket.on("message", (data) => {
+        const parsed = parseFrame(data.toString());
+        if (!parsed.ok || parsed.frame.kind !== "call") return;
+        const { messageId, action } = parsed.frame;
+        const answer = () => socket.send(callResultFrame(messageId, bootOrEmpty(action)));
+        // Boots are held until the fleet has been told to stop; everything else is answered.
+        if (action === "BootNotification") boots.push(answer);
+        else answer();
+      });
+    });
+    const run = spawnProcess(process.execPath, [
+      ...[SIM, "--url", `ws://127.0.0.1:${port}`, "--prefix", "HOLD-", "--count", "3"],
+      ...["--ramp", "0", "--idle-mean", "100000"],
+    ]);
+    await eventually(() => expect(boots).toHaveLength(3));
+    run.child.kill("SIGTERM");
+    for (const answer of boots) answer();
+    const status = await run.exited;
+    server.close();
+    expect(status.code).toBe(0);
+    expect(JSON.parse(run.output.slice(run.output.indexOf("{")))).toMatchObject({
+      connects: 3,
+      callsByAction: { BootNotification: 3 },
+    });
   });
 
   it("exits 2 with a one-line reason on a bad option or scenario", async () => {

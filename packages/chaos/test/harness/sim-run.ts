@@ -1,4 +1,5 @@
 import { LEVITY_PROGRAMS, type SpawnedProcess, spawnProcess } from "@levity/testkit";
+import { onTestFinished } from "vitest";
 
 /** The parts of levity-sim's JSON summary the chaos cases read. */
 export interface SimSummary {
@@ -15,12 +16,18 @@ export interface SimSummary {
   readonly misbehaved: boolean;
 }
 
-/** A levity-sim fleet running in its own process until `finish` stops it. */
+/**
+ * A levity-sim fleet running in its own process until `finish` stops it, or until the test that
+ * started it ends (a failed test must not leave thousands of charge points running).
+ */
 export class SimRun {
   readonly process: SpawnedProcess;
 
   constructor(args: readonly string[]) {
     this.process = spawnProcess(process.execPath, [LEVITY_PROGRAMS.sim, ...args]);
+    onTestFinished(async () => {
+      await this.process.stop("SIGKILL");
+    });
   }
 
   /** Stops the fleet (SIGTERM: every charge point disconnects cleanly) and reads its summary. */

@@ -100,8 +100,8 @@ async function supervise(
     const reboot = presence.reboot;
     presence.reboot = undefined;
     if (!booted || reboot) {
-      await cp.boot();
-      booted = true;
+      // A boot the central system did not accept is sent again on the next connection.
+      booted = (await cp.boot()).kind === "result";
       for (const connectorId of reboot?.stops ?? [])
         await cp.stopTransaction(connectorId, "Reboot");
     } else {
@@ -109,10 +109,8 @@ async function supervise(
     }
     await reportConnectors(cp);
     presence.up();
-    await Promise.race([
-      cp.disconnected,
-      new Promise((resolve) => stop.addEventListener("abort", resolve, { once: true })),
-    ]);
+    // presence.stopped() also settles when the stop came while this connection was booting.
+    await Promise.race([cp.disconnected, presence.stopped()]);
     presence.down();
     if (stop.aborted) return;
     await sleep(rng.between(1_000, 5_000), stop);

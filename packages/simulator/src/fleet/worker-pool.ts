@@ -18,9 +18,9 @@ export function runInWorkers(
       (share, index) =>
         new Promise<StatsSnapshot>((resolve, reject) => {
           const worker = new Worker(workerUrl, { workerData: share });
-          stop.addEventListener("abort", () => worker.postMessage({ kind: "stop" }), {
-            once: true,
-          });
+          const stopWorker = () => worker.postMessage({ kind: "stop" });
+          if (stop.aborted) stopWorker();
+          else stop.addEventListener("abort", stopWorker, { once: true });
           worker.on("message", (message: WorkerMessage) => {
             latest[index] = message.stats;
             report(latest.filter(Boolean), message.acks);
