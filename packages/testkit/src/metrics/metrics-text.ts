@@ -11,11 +11,13 @@ export interface ParsedMetrics {
   readonly types: ReadonlyMap<string, string>;
 }
 
-const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+\S+)?$/;
-const LABEL = /\s*([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"\s*,?/y;
+// The format escapes only backslash, quote and line feed in label values, so a value may hold a
+// carriage return or U+2028: `.` must match them (flag `s`).
+const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?[ \t]+(\S+)(?:[ \t]+\S+)?$/s;
+const LABEL = /[ \t]*([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\\n]|\\[\\"n])*)"[ \t]*,?/y;
 
 function unescapeLabel(value: string): string {
-  return value.replace(/\\(.)/g, (_, char: string) => (char === "n" ? "\n" : char));
+  return value.replace(/\\([\\"n])/g, (_, char: string) => (char === "n" ? "\n" : char));
 }
 
 function parseValue(text: string): number {
@@ -41,7 +43,7 @@ export function parseMetricsText(text: string): ParsedMetrics {
   const samples: MetricSample[] = [];
   const types = new Map<string, string>();
   for (const line of text.split("\n")) {
-    if (line.trim() === "") continue;
+    if (/^[ \t]*$/.test(line)) continue;
     if (line.startsWith("#")) {
       const type = /^# TYPE (\S+) (\S+)/.exec(line);
       if (type) types.set(type[1] as string, type[2] as string);

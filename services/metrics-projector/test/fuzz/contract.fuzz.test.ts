@@ -18,7 +18,7 @@ import { applyBatch, createEvolve } from "../../src/state/evolve.js";
 import { EMPTY_STATE } from "../../src/state/projection-state.js";
 import { DEFAULT_WORLD, eventArbitrary } from "./arbitraries.js";
 import { mutate, mutationArbitrary } from "./invalid.js";
-import { canonical, fleetSeries, parseExposition, renderedSamples } from "./state-checks.js";
+import { canonical, fleetSeries, renderedSamples } from "./state-checks.js";
 import {
   expectedOutcome,
   garbageArbitrary,
@@ -132,7 +132,7 @@ describe("fuzz: the projector over a log holding garbage", () => {
         sampleValue(own, "levity_projector_events_rejected_total", { reason }),
       ]),
     ) as Rejections;
-    const fleet = fleetSeries(parseExposition(await projector.renderMetrics()));
+    const fleet = fleetSeries(parseMetricsText(await projector.renderMetrics()).samples);
     await projector.stop();
     return { state: projector.state(), rejected, fleet };
   }

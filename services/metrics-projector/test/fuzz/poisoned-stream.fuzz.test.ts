@@ -7,6 +7,7 @@ import {
   provideNats,
   type SpawnedProcess,
   sampleValue,
+  scrapeMetrics,
   spawnProcess,
   uniqueName,
 } from "@levity/testkit";
@@ -17,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REJECTIONS } from "../../src/metrics/projector-metrics.js";
 import { createEvolve } from "../../src/state/evolve.js";
 import { DEFAULT_WORLD } from "./arbitraries.js";
-import { fleetSeries, parseExposition, renderedSamples } from "./state-checks.js";
+import { fleetSeries, renderedSamples } from "./state-checks.js";
 import {
   expectedOutcome,
   type PlannedMessage,
@@ -90,8 +91,7 @@ async function whenReady(projector: SpawnedProcess, port: number) {
 
 /** What the projector shows: rejections by reason, fleet series, and the sequence it is at. */
 async function observe(port: number) {
-  const samples = parseExposition(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
-  const metrics = { samples, types: new Map<string, string>() };
+  const metrics = await scrapeMetrics(`http://127.0.0.1:${port}/metrics`);
   const rejected = Object.fromEntries(
     REJECTIONS.map((reason) => [
       reason,
@@ -104,7 +104,7 @@ async function observe(port: number) {
     sampleValue(metrics, "levity_projector_last_applied_sequence") ?? 0,
     sampleValue(metrics, "levity_projector_snapshot_sequence") ?? 0,
   );
-  return { rejected, fleet: fleetSeries(samples), sequence };
+  return { rejected, fleet: fleetSeries(metrics.samples), sequence };
 }
 
 describe("fuzz: the projector process on a poisoned JetStream stream", () => {

@@ -1,4 +1,4 @@
-import type { MetricSample } from "@levity/testkit";
+import { type MetricSample, parseMetricsText } from "@levity/testkit";
 import { expect } from "vitest";
 import { renderProjection } from "../../src/metrics/render-projection.js";
 import type { ProjectionLimits } from "../../src/state/evolve.js";
@@ -59,37 +59,9 @@ export function expectWellFormed(state: ProjectionState, limits: ProjectionLimit
   expect(byKey([...state.sessions].map(([id, s]) => [id, s.cpId]))).toEqual(byKey(sessionsOfCps));
 }
 
-// The text format escapes only backslash, quote and line feed in label values, so a value may hold
-// a carriage return or U+2028: the sample pattern must let `.` match them (flag `s`), which the
-// testkit's parser does not.
-const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/s;
-const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\\n]|\\[\\"n])*)",?/y;
-
-/** Parses the Prometheus text format strictly: a malformed line or label fails the test. */
-export function parseExposition(text: string): MetricSample[] {
-  const samples: MetricSample[] = [];
-  for (const line of text.split("\n")) {
-    if (line === "" || line.startsWith("# HELP ") || line.startsWith("# TYPE ")) continue;
-    const match = SAMPLE.exec(line);
-    if (!match) return expect.fail(`bad sample line: ${JSON.stringify(line)}`);
-    const [, name = "", labelText = "", value = ""] = match;
-    const labels: Record<string, string> = {};
-    LABEL.lastIndex = 0;
-    while (LABEL.lastIndex < labelText.length) {
-      const label = LABEL.exec(labelText);
-      if (!label) return expect.fail(`bad labels: ${JSON.stringify(line)}`);
-      labels[label[1] ?? ""] = (label[2] ?? "").replace(/\\(.)/g, (_, c: string) =>
-        c === "n" ? "\n" : c,
-      );
-    }
-    samples.push({ name, labels, value: Number(value) });
-  }
-  return samples;
-}
-
 /** The rendered projection, parsed; fails on a malformed line, a value that is not a number, or a series twice. */
 export async function renderedSamples(state: ProjectionState): Promise<readonly MetricSample[]> {
-  const samples = parseExposition(await renderProjection({ state, connected: true }));
+  const { samples } = parseMetricsText(await renderProjection({ state, connected: true }));
   for (const sample of samples) expect(Number.isFinite(sample.value), sample.name).toBe(true);
   const series = samples.map((s) => `${s.name}${JSON.stringify(s.labels)}`);
   expect(new Set(series).size).toBe(series.length);

@@ -28,6 +28,12 @@ let live: LiveRegistry;
 let g: GatewayUnderTest;
 let logs = "";
 
+/** A registry of one profile-1 charge point with the key KEY, for tests that need no other. */
+async function registryOf(identity: string): Promise<ChargePointRegistry> {
+  const passwordHash = await hashPassword(Buffer.from(KEY), SCRYPT_COST.generated);
+  return new ChargePointRegistry([{ identity, securityProfile: 1, passwordHash }], []);
+}
+
 const basic = (user: string, password: string | Buffer) =>
   `Basic ${Buffer.concat([Buffer.from(`${user}:`), Buffer.from(password)]).toString("base64")}`;
 
@@ -194,9 +200,10 @@ describe("who gets in", () => {
   });
 
   it("refuses an address that keeps failing with 429 for a while", async () => {
+    const registry = await registryOf("LATE");
     const strict = await startTestGateway(nats.url, newStreamSpace(), {
       admission: {
-        registry: () => live.current,
+        registry: () => registry,
         allowUnknown: false,
         maxChargePoints: 10,
         maxAuthFailures: 3,
@@ -214,13 +221,13 @@ describe("who gets in", () => {
     await strict.stop();
   });
 
-  // Runs after the registry edit above: LATE is registered by then.
   it("behind a trusted proxy, limits the forwarded client's address, not the proxy's", async () => {
     const proxies = parseTrustedProxies("127.0.0.1,::1");
     if (!proxies.ok) throw new Error(proxies.error);
+    const registry = await registryOf("LATE");
     const behindLb = await startTestGateway(nats.url, newStreamSpace(), {
       admission: {
-        registry: () => live.current,
+        registry: () => registry,
         allowUnknown: false,
         maxChargePoints: 10,
         maxAuthFailures: 3,
