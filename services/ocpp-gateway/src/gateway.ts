@@ -144,6 +144,7 @@ export async function startGateway(
       if (isBinary) session.close("protocol-violation", 1003);
       else session.receive(data.toString());
     });
+    socket.on("ping", (data) => session.pinged(data));
     socket.on("pong", () => {
       session.alive = true;
     });

@@ -139,6 +139,8 @@ export async function startOcppServer(
     noServer: true,
     clientTracking: false,
     perMessageDeflate: false,
+    // Sessions answer pings themselves, under the same send-buffer bound as every other frame.
+    autoPong: false,
     maxPayload: options.maxPayload,
     handleProtocols: (offered) => selectProtocol(offered)?.subprotocol ?? false,
   });

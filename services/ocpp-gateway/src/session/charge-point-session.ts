@@ -145,6 +145,13 @@ export class ChargePointSession {
     this.#socket.ping();
   }
 
+  /** Answers the peer's ping; a peer that never reads its pongs is a slow consumer like any other. */
+  pinged(data: Buffer): void {
+    if (this.#closed) return;
+    this.#socket.pong(data);
+    this.#dropIfSlow();
+  }
+
   // Calls are answered one at a time: `#busy` holds the queue while a call waits for a
   // transaction id or for its events to be stored; callbacks (not promises) keep the per-call
   // cost down, and `#finish` moves on to the next queued call.
@@ -224,6 +231,10 @@ export class ChargePointSession {
   #send(text: string): void {
     if (this.#closed) return;
     this.#socket.send(text);
+    this.#dropIfSlow();
+  }
+
+  #dropIfSlow(): void {
     if (this.#socket.bufferedAmount > this.#services.limits.maxSendBuffer)
       this.close("slow-consumer");
   }

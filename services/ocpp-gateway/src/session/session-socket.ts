@@ -4,6 +4,7 @@ export interface SessionSocket {
   /** Bytes queued for sending but not yet written to the network. */
   readonly bufferedAmount: number;
   ping(): void;
+  pong(data: Buffer): void;
   close(code: number, reason: string): void;
   /** Drops the connection without a closing handshake. */
   terminate(): void;

@@ -77,6 +77,8 @@ export class RawPeer {
   readonly socket: Socket;
   /** Text messages the server sent, in order. */
   readonly texts: string[] = [];
+  /** Payloads of the pongs the server sent, in order. */
+  readonly pongs: Buffer[] = [];
   /** The close code the server sent, if it sent a close frame. */
   closeCode: number | undefined;
   /** Resolves when the TCP connection is gone. */
@@ -181,6 +183,8 @@ export class RawPeer {
       this.socket.end();
     } else if (frame.opcode === Opcode.Ping) {
       this.send({ opcode: Opcode.Pong, payload: frame.payload });
+    } else if (frame.opcode === Opcode.Pong) {
+      this.pongs.push(frame.payload);
     }
   }
 }

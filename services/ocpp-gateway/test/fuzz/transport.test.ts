@@ -1,4 +1,5 @@
 import { setImmediate as yieldToIo } from "node:timers/promises";
+import { eventually } from "@levity/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "./frame-corpus.js";
 import {
@@ -153,14 +154,21 @@ describe("WebSocket-level abuse", () => {
     await peer.close();
   });
 
-  it("drops a peer that sends pings without reading the pongs", async () => {
-    const reason = { reason: "network-error" };
+  it("answers a ping with a pong carrying its payload", async () => {
+    const peer = await target.peer("FUZZ-PING");
+    peer.send({ opcode: Opcode.Ping, payload: Buffer.from("levity") });
+    await eventually(() => expect(peer.pongs.map(String)).toEqual(["levity"]));
+    await peer.close();
+  });
+
+  it("drops a peer that sends pings without reading the pongs as a slow consumer", async () => {
+    const reason = { reason: "slow-consumer" };
     await target.settle();
     const droppedBefore = await target.metric("levity_gateway_sessions_closed_total", reason);
     const peer = await target.peer("FUZZ-PINGS");
     peer.stopReading();
     const ping = { opcode: Opcode.Ping, payload: Buffer.alloc(125, 0x70) };
-    // ws stops answering (and drops the socket) once too many pongs wait to be written.
+    // The pongs it does not read pile up in the send buffer until its bound drops the peer.
     while (
       (await target.metric("levity_gateway_sessions_closed_total", reason)) === droppedBefore
     ) {
