@@ -46,11 +46,13 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
+/** The JSON summary levity-sim prints last. */
+const summaryOf = (run: SpawnedProcess) => JSON.parse(run.output.slice(run.output.indexOf("{")));
+
 async function sim(args: string[]) {
   const run = spawnProcess(process.execPath, [SIM, ...args]);
   const status = await run.exited;
-  const json = run.output.slice(run.output.indexOf("{"));
-  return { status, output: run.output, summary: status.code === 2 ? undefined : JSON.parse(json) };
+  return { status, output: run.output, summary: status.code === 2 ? undefined : summaryOf(run) };
 }
 
 const busy = [
@@ -269,7 +271,7 @@ describe("levity-sim", () => {
     const status = await run.exited;
     server.close();
     expect(status.code).toBe(0);
-    expect(JSON.parse(run.output.slice(run.output.indexOf("{")))).toMatchObject({
+    expect(summaryOf(run)).toMatchObject({
       connects: 3,
       callsByAction: { BootNotification: 3 },
     });

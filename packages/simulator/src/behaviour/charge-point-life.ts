@@ -1,7 +1,7 @@
 import type { SimulatedChargePoint } from "../charge-point/simulated-charge-point.js";
 import type { FleetStats } from "../fleet/fleet-stats.js";
 import type { SeededRandom } from "../random/seeded-random.js";
-import { sleep } from "./abortable-sleep.js";
+import { onAbort, sleep } from "./abortable-sleep.js";
 import { FAULT_CODES, type FleetRates } from "./fleet-rates.js";
 
 const MAX_BACKOFF_MS = 60_000;
@@ -16,10 +16,7 @@ class Presence {
 
   constructor(stop: AbortSignal) {
     this.#online = this.#pending();
-    this.#stopped = new Promise((resolve) => {
-      if (stop.aborted) resolve();
-      else stop.addEventListener("abort", () => resolve(), { once: true });
-    });
+    this.#stopped = new Promise((resolve) => onAbort(stop, resolve));
   }
 
   #pending(): Promise<void> {

@@ -1,4 +1,5 @@
 import { Worker } from "node:worker_threads";
+import { onAbort } from "../behaviour/abortable-sleep.js";
 import type { FleetPlan } from "./fleet-plan.js";
 import type { StatsSnapshot } from "./fleet-stats.js";
 import type { Acknowledged } from "./run-fleet.js";
@@ -18,9 +19,7 @@ export function runInWorkers(
       (share, index) =>
         new Promise<StatsSnapshot>((resolve, reject) => {
           const worker = new Worker(workerUrl, { workerData: share });
-          const stopWorker = () => worker.postMessage({ kind: "stop" });
-          if (stop.aborted) stopWorker();
-          else stop.addEventListener("abort", stopWorker, { once: true });
+          onAbort(stop, () => worker.postMessage({ kind: "stop" }));
           worker.on("message", (message: WorkerMessage) => {
             latest[index] = message.stats;
             report(latest.filter(Boolean), message.acks);
