@@ -5,6 +5,7 @@ import { spawnProcess } from "@levity/testkit";
 import { type BenchResults, renderReport } from "./report.js";
 import { abuse, abuseOptions } from "./scenarios/abuse.js";
 import { admission, admissionSizes } from "./scenarios/admission.js";
+import { natsRestart, natsRestartOptions } from "./scenarios/nats-restart.js";
 import { rampAndIdle } from "./scenarios/ramp-and-idle.js";
 import { replayAndScrape, type ScrapeResult, timeScrapes } from "./scenarios/replay-and-scrape.js";
 import { stateSize } from "./scenarios/state-size.js";
@@ -135,6 +136,12 @@ log(`  Heartbeat p99 ${abused.alone.p99Ms} ms alone, ${abused.underAbuse.p99Ms} 
 log("admission: registered charge points connecting at once, the first time and again");
 const admitted = await admission(admissionSizes(quick));
 
+log("nats-server restarts: SIGKILL under load, back a second later; the projector's recovery");
+const restarted = await withSystem(startLevity, (system) =>
+  natsRestart(system, natsRestartOptions(quick)),
+);
+log(`  projector at the stream's end ${restarted.rounds.map((r) => `${r.resumeS} s`).join(", ")}`);
+
 const results: BenchResults = {
   machine,
   ramp,
@@ -146,6 +153,7 @@ const results: BenchResults = {
   state,
   abuse: abused,
   admission: admitted,
+  natsRestart: restarted,
 };
 const report = renderReport(results);
 const out = fileURLToPath(new URL("../../../.bench/", import.meta.url));

@@ -1,5 +1,6 @@
 import { type AbuseResult, renderAbuse } from "./scenarios/abuse.js";
 import { type AdmissionRow, renderAdmission } from "./scenarios/admission.js";
+import { type NatsRestartResult, renderNatsRestart } from "./scenarios/nats-restart.js";
 import type { RampIdleResult } from "./scenarios/ramp-and-idle.js";
 import type { ReplayResult, ScrapeResult } from "./scenarios/replay-and-scrape.js";
 import type { SteadyResult } from "./scenarios/steady.js";
@@ -17,6 +18,7 @@ export interface BenchResults {
   readonly state: { readonly chargePoints: number; readonly bytesPerCp: number };
   readonly abuse: AbuseResult;
   readonly admission: readonly AdmissionRow[];
+  readonly natsRestart: NatsRestartResult;
 }
 
 const mean = (values: readonly number[]) =>
@@ -201,5 +203,7 @@ export function renderReport(results: BenchResults): string {
     "",
     renderAbuse(results.abuse),
     renderAdmission(results.admission),
+    "",
+    renderNatsRestart(results.natsRestart),
   ].join("\n");
 }

@@ -2,9 +2,10 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { abuse, abuseOptions, renderAbuse } from "./scenarios/abuse.js";
 import { admission, admissionSizes, renderAdmission } from "./scenarios/admission.js";
+import { natsRestart, natsRestartOptions, renderNatsRestart } from "./scenarios/nats-restart.js";
 import { startLevity } from "./scenarios/systems.js";
 
-// pnpm --filter @levity/bench scenario <abuse|admission>: one scenario alone, after pnpm build
+// pnpm --filter @levity/bench scenario <abuse|admission|nats-restart>: one scenario alone, after pnpm build
 // (pnpm bench runs them with the others). Writes .bench/<scenario>.json and prints its report.
 
 const quick = process.env.BENCH_QUICK === "1";
@@ -14,6 +15,15 @@ const scenarios: Record<string, () => Promise<{ result: unknown; report: string 
     try {
       const result = await abuse(levity, abuseOptions(quick));
       return { result, report: renderAbuse(result) };
+    } finally {
+      await levity.stop();
+    }
+  },
+  "nats-restart": async () => {
+    const levity = await startLevity();
+    try {
+      const result = await natsRestart(levity, natsRestartOptions(quick));
+      return { result, report: renderNatsRestart(result) };
     } finally {
       await levity.stop();
     }

@@ -1,4 +1,10 @@
-import { type ProvidedNats, provideNats, uniqueName } from "@levity/testkit";
+import {
+  eventually,
+  NatsServerProcess,
+  type ProvidedNats,
+  provideNats,
+  uniqueName,
+} from "@levity/testkit";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JetStreamEventLog, subjectSpace } from "../src/index.js";
@@ -73,7 +79,6 @@ describe("JetStream event log", () => {
     const records = await take(log.read(1), 2);
     expect(records[0]).toEqual({
       sequence: 1,
-      pending: 1,
       ok: false,
       error: "message is not JSON",
     });
@@ -86,5 +91,49 @@ describe("JetStream event log", () => {
     const info = await jsm.streams.info(stream);
     expect(info.config.duplicate_window).toBe(5_000 * 1_000_000);
     expect(info.config.subjects).toEqual([`${stream.toLowerCase()}.events.*`]);
+  });
+});
+
+describe("JetStream event log across a nats-server restart", () => {
+  it("keeps following after a SIGKILL and restart, missing and repeating nothing", async () => {
+    const server = await NatsServerProcess.start();
+    const options = { servers: server.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 };
+    const writer = await connect(options);
+    const reading = await connect(options);
+    const restarts: string[] = [];
+    try {
+      const log = await JetStreamEventLog.open(writer, {});
+      const followed = await JetStreamEventLog.open(reading, {
+        onReaderRestart: (reason) => restarts.push(reason),
+      });
+      const batch = (n: number) => ({
+        producer: "gw",
+        instance: "i",
+        batch: n,
+        events: [cpEvent("cp.heartbeat", {}, { cpId: `CP-${n}` })],
+      });
+      // More than one pull's worth before the crash, so a stale pull count would starve the reader.
+      for (let n = 1; n <= 1_500; n++) await append(log, batch(n), `m${n}`);
+      const seen: number[] = [];
+      const reader = followed.read(1);
+      const drained = (async () => {
+        for await (const record of reader) seen.push(record.sequence);
+      })();
+      await eventually(() => expect(seen).toHaveLength(1_500));
+      await server.kill();
+      await server.restart();
+      for (let n = 1_501; n <= 3_000; n++) {
+        await eventually(() => append(log, batch(n), `m${n}`), { timeoutMs: 10_000 });
+      }
+      await eventually(() => expect(seen).toHaveLength(3_000), { timeoutMs: 10_000 });
+      expect(seen).toEqual(Array.from({ length: 3_000 }, (_, i) => i + 1));
+      expect(restarts).toContain("reconnected");
+      await reader.close();
+      await drained;
+    } finally {
+      await writer.close();
+      await reading.close();
+      await server.dispose();
+    }
   });
 });

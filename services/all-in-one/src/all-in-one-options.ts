@@ -33,6 +33,7 @@ export const allInOneOptions = {
   handshakeTimeoutMs: gatewayOptions.handshakeTimeoutMs,
   aliveInterval: gatewayOptions.aliveInterval,
   gatewayTimeout: projectorOptions.gatewayTimeout,
+  maxStaleness: projectorOptions.maxStaleness,
   maxIdentityLength: gatewayOptions.maxIdentityLength,
   maxPayload: gatewayOptions.maxPayload,
   maxSendBuffer: gatewayOptions.maxSendBuffer,

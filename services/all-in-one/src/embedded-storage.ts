@@ -38,6 +38,8 @@ export async function openEmbeddedStorage(dataDir: string, logger: Logger): Prom
     transactionIds: new InProcessTransactionIdBlocks(lastTransactionId(contents.messages)),
     snapshots: new FileSnapshotStore(join(dataDir, "projector-snapshot.gz")),
     connected: () => true,
+    // The embedded log is in this process: it never becomes unreachable.
+    onUnavailable: () => () => {},
     close: () => log.close(),
   };
 }

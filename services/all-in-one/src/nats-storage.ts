@@ -25,6 +25,7 @@ export async function openNatsStorage(
     transactionIds: await KvTransactionIdBlocks.open(nats.connection, `${names.stream}_TXIDS`),
     snapshots: await KvSnapshotStore.open(nats.connection, `${names.stream}_SNAPSHOTS`),
     connected: nats.connected,
+    onUnavailable: nats.onDisconnect,
     close: async () => {
       await log.close();
       await nats.connection.drain();

@@ -9,5 +9,7 @@ export interface Storage {
   readonly snapshots: SnapshotStore;
   /** Whether the log is reachable now. */
   readonly connected: () => boolean;
+  /** Calls `listener` each time the log becomes unreachable; returns how to stop. */
+  readonly onUnavailable: (listener: () => void) => () => void;
   close(): Promise<void>;
 }

@@ -6,6 +6,7 @@ import {
   onShutdownSignals,
   readConfig,
   startOpsServer,
+  untilOpened,
 } from "@levity/service-kit";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { projectorOptions } from "./config/projector-options.js";
@@ -19,24 +20,39 @@ const config = readConfig(projectorOptions, {
 });
 const logger = createLogger({ service: "metrics-projector", level: config.logLevel });
 
-const nats = await connectNats(config.nats, "metrics-projector", logger);
-const log = await JetStreamEventLog.open(nats.connection, {
-  stream: config.stream,
-  subjectPrefix: config.subjectPrefix,
-});
-const snapshots = await KvSnapshotStore.open(nats.connection, `${config.stream}_SNAPSHOTS`);
 const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 
-// The ops endpoint answers during the replay: alive (/healthz), not ready (/readyz 503).
+// The ops endpoint answers from the start, before NATS is reached and during the replay: alive
+// (/healthz 200), not ready (/readyz 503).
 let projector: Projector | undefined;
+let connected = () => false;
 const ops = await startOpsServer({
   port: config.metricsPort,
   host: config.host,
   metrics: async () =>
     (await registry.metrics()) + (projector ? await projector.renderMetrics() : ""),
-  ready: () => Boolean(projector?.ready()) && nats.connected(),
+  ready: () => Boolean(projector?.ready()) && connected(),
 });
+
+const nats = await connectNats(config.nats, "metrics-projector", logger);
+connected = nats.connected;
+const log = await untilOpened(
+  "the event stream",
+  () =>
+    JetStreamEventLog.open(nats.connection, {
+      stream: config.stream,
+      subjectPrefix: config.subjectPrefix,
+      onReaderRestart: (reason, next) =>
+        logger.warn({ reason, from: next }, "replaced the event stream consumer"),
+    }),
+  logger,
+);
+const snapshots = await untilOpened(
+  "the snapshot bucket",
+  () => KvSnapshotStore.open(nats.connection, `${config.stream}_SNAPSHOTS`),
+  logger,
+);
 projector = await startProjector(config, {
   log,
   snapshots,

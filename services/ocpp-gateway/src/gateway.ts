@@ -72,6 +72,8 @@ export interface GatewayDependencies {
   readonly transactionIds: TransactionIdBlocks;
   /** Whether the event log is reachable now. */
   readonly available: () => boolean;
+  /** Calls `listener` each time the event log becomes unreachable; returns how to stop. */
+  readonly onUnavailable?: (listener: () => void) => () => void;
   readonly registry: Registry;
   readonly logger: Logger;
   readonly now?: () => number;
@@ -106,6 +108,7 @@ export async function startGateway(
       maxSize: settings.batchMaxBytes,
       outboxLimit: settings.outboxLimit,
       available: deps.available,
+      ...(deps.onUnavailable ? { onUnavailable: deps.onUnavailable } : {}),
       retryDelayMs: 500,
     },
     commitObserver(metrics),

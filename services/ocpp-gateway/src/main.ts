@@ -46,6 +46,7 @@ const gateway = await startGateway(
     log,
     transactionIds,
     available: nats.connected,
+    onUnavailable: nats.onDisconnect,
     registry,
     logger,
   },

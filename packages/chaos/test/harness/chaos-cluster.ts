@@ -88,11 +88,16 @@ export class ChaosCluster {
   }
 }
 
-/** Resolves once the projector is ready and has applied the stream up to `sequence`. */
+/**
+ * Resolves once the projector is ready and has applied the stream up to `sequence`; rejects when
+ * that takes longer than `timeoutMs` (when given) or the projector exits.
+ */
 export async function projectorMetricsAt(
   projector: Pick<ServiceProcess, "opsUrl"> & Partial<Pick<ServiceProcess, "process">>,
   sequence: number,
+  timeoutMs = Number.POSITIVE_INFINITY,
 ): Promise<ParsedMetrics> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const ready = await fetch(`${projector.opsUrl}/readyz`).then(
       (response) => response.ok,
@@ -105,6 +110,8 @@ export async function projectorMetricsAt(
     }
     if (projector.process && !projector.process.running)
       throw new Error(`projector exited:\n${projector.process.tail()}`);
+    if (Date.now() > deadline)
+      throw new Error(`projector not ready at sequence ${sequence} within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -18,16 +18,20 @@ export interface SimSummary {
 
 /**
  * A levity-sim fleet running in its own process until `finish` stops it, or until the test that
- * started it ends (a failed test must not leave thousands of charge points running).
+ * started it ends (a failed test must not leave thousands of charge points running). A fleet
+ * started in `beforeAll` for several tests lives until `kill`, which the suite's `afterAll` calls.
  */
 export class SimRun {
   readonly process: SpawnedProcess;
 
-  constructor(args: readonly string[]) {
+  constructor(args: readonly string[], lifetime: "test" | "suite" = "test") {
     this.process = spawnProcess(process.execPath, [LEVITY_PROGRAMS.sim, ...args]);
-    onTestFinished(async () => {
-      await this.process.stop("SIGKILL");
-    });
+    if (lifetime === "test") onTestFinished(() => this.kill());
+  }
+
+  /** Kills the fleet at once (SIGKILL). */
+  async kill(): Promise<void> {
+    await this.process.stop("SIGKILL");
   }
 
   /** Stops the fleet (SIGTERM: every charge point disconnects cleanly) and reads its summary. */

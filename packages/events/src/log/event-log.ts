@@ -15,11 +15,8 @@ export interface AppendAck {
   readonly duplicate: boolean;
 }
 
-/**
- * One stored message read back: its position, how many stored messages follow it (the reader's
- * lag when it was delivered), and its decoded batch or why it could not be read.
- */
-export type LogRecord = { readonly sequence: number; readonly pending: number } & (
+/** One stored message read back: its position, and its decoded batch or why it could not be read. */
+export type LogRecord = { readonly sequence: number } & (
   | { readonly ok: true; readonly batch: DecodedBatch }
   | { readonly ok: false; readonly error: string }
 );

@@ -78,7 +78,7 @@ export class InProcessEventLog implements EventLog {
             await log.#appended;
             continue;
           }
-          yield recordOf(next, log.#messages.length - next, data);
+          yield recordOf(next, data);
           next++;
         }
       },

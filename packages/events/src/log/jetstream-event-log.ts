@@ -1,6 +1,4 @@
 import {
-  type ConsumerMessages,
-  DeliverPolicy,
   JetStreamApiError,
   type JetStreamClient,
   type JetStreamManager,
@@ -10,8 +8,8 @@ import {
 } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { type SubjectSpace, subjectSpace } from "../subjects/subjects.js";
-import type { AppendAck, EventLog, LogReader, LogRecord, OutgoingMessage } from "./event-log.js";
-import { recordOf } from "./log-record.js";
+import type { AppendAck, EventLog, LogReader, OutgoingMessage } from "./event-log.js";
+import { readJetStream } from "./jetstream-log-reader.js";
 
 /** Where and how the event stream lives in JetStream. */
 export interface JetStreamEventLogOptions {
@@ -29,7 +27,18 @@ export interface JetStreamEventLogOptions {
   readonly publishTimeoutMs?: number;
   /** Messages a reader asks for per pull; larger favours replay speed (default 1000). */
   readonly readBatch?: number;
+  /**
+   * Lifetime of a reader's pull (default 5 s). The server sends idle heartbeats every half of it,
+   * and a reader that misses two replaces its consumer: this bounds how long a silent stall lasts.
+   */
+  readonly readExpiresMs?: number;
+  /** Told each time a reader replaces its consumer (after a reconnection, a lost consumer...). */
+  readonly onReaderRestart?: (reason: string, nextSequence: number) => void;
 }
+
+type Resolved = Required<Omit<JetStreamEventLogOptions, "onReaderRestart">> & {
+  readonly onReaderRestart: JetStreamEventLogOptions["onReaderRestart"] | undefined;
+};
 
 const NANOS_PER_MS = 1_000_000;
 const STREAM_NOT_FOUND = 10059;
@@ -42,15 +51,30 @@ export class JetStreamEventLog implements EventLog {
   readonly #subjects: SubjectSpace;
   readonly #publishTimeoutMs: number;
   readonly #readBatch: number;
-  readonly #readers = new Set<ConsumerMessages>();
+  readonly #readExpiresMs: number;
+  readonly #onReaderRestart: JetStreamEventLogOptions["onReaderRestart"];
+  readonly #readers = new Set<LogReader>();
+  readonly #reconnectListeners = new Set<() => void>();
 
-  private constructor(jsm: JetStreamManager, options: Required<JetStreamEventLogOptions>) {
+  private constructor(connection: NatsConnection, jsm: JetStreamManager, options: Resolved) {
     this.#jsm = jsm;
     this.#js = jsm.jetstream();
     this.#stream = options.stream;
     this.#subjects = subjectSpace(options.subjectPrefix);
     this.#publishTimeoutMs = options.publishTimeoutMs;
     this.#readBatch = options.readBatch;
+    this.#readExpiresMs = options.readExpiresMs;
+    this.#onReaderRestart = options.onReaderRestart;
+    void this.#watchConnection(connection);
+  }
+
+  // Readers replace their consumers when the connection comes back: the server may have restarted
+  // and lost every ephemeral consumer, and the client would only notice after missed heartbeats.
+  async #watchConnection(connection: NatsConnection): Promise<void> {
+    for await (const status of connection.status()) {
+      if (status.type !== "reconnect") continue;
+      for (const listener of this.#reconnectListeners) listener();
+    }
   }
 
   /** Opens the log on a connection, creating the stream when it does not exist yet. */
@@ -58,7 +82,7 @@ export class JetStreamEventLog implements EventLog {
     connection: NatsConnection,
     options: JetStreamEventLogOptions = {},
   ): Promise<JetStreamEventLog> {
-    const resolved: Required<JetStreamEventLogOptions> = {
+    const resolved: Resolved = {
       stream: options.stream ?? "OCPP_EVENTS",
       subjectPrefix: options.subjectPrefix ?? "ocpp",
       duplicateWindowMs: options.duplicateWindowMs ?? 120_000,
@@ -66,9 +90,11 @@ export class JetStreamEventLog implements EventLog {
       replicas: options.replicas ?? 1,
       publishTimeoutMs: options.publishTimeoutMs ?? 5_000,
       readBatch: options.readBatch ?? 1_000,
+      readExpiresMs: options.readExpiresMs ?? 5_000,
+      onReaderRestart: options.onReaderRestart,
     };
     const jsm = await jetstreamManager(connection);
-    const log = new JetStreamEventLog(jsm, resolved);
+    const log = new JetStreamEventLog(connection, jsm, resolved);
     await log.#ensureStream(resolved);
     return log;
   }
@@ -88,42 +114,32 @@ export class JetStreamEventLog implements EventLog {
   }
 
   read(fromSequence: number): LogReader {
-    let messages: ConsumerMessages | undefined;
-    let stopped = false;
-    const log = this;
-    return {
-      async *[Symbol.asyncIterator](): AsyncGenerator<LogRecord> {
-        // An ordered consumer: ephemeral, flow-controlled, recreated by the client after a gap.
-        const consumer = await log.#js.consumers.get(
-          log.#stream,
-          fromSequence > 1
-            ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: fromSequence }
-            : { deliver_policy: DeliverPolicy.All },
-        );
-        if (stopped) return;
-        messages = await consumer.consume({ max_messages: log.#readBatch });
-        log.#readers.add(messages);
-        try {
-          for await (const message of messages)
-            yield recordOf(message.seq, message.info.pending, message.data);
-        } finally {
-          log.#readers.delete(messages);
-          void messages.close();
-        }
+    const reader = readJetStream(this.#js, fromSequence, {
+      stream: this.#stream,
+      batch: this.#readBatch,
+      expiresMs: this.#readExpiresMs,
+      onRestart: this.#onReaderRestart,
+      onReconnect: (listener) => {
+        this.#reconnectListeners.add(listener);
+        return () => this.#reconnectListeners.delete(listener);
       },
-      async close() {
-        stopped = true;
-        // Not awaited: the consumer's close waits for its iterator, which may be the caller's loop.
-        void messages?.close();
+    });
+    this.#readers.add(reader);
+    return {
+      [Symbol.asyncIterator]: () => reader[Symbol.asyncIterator](),
+      close: async () => {
+        this.#readers.delete(reader);
+        await reader.close();
       },
     };
   }
 
   async close(): Promise<void> {
     for (const reader of this.#readers) void reader.close();
+    this.#readers.clear();
   }
 
-  async #ensureStream(options: Required<JetStreamEventLogOptions>): Promise<void> {
+  async #ensureStream(options: Resolved): Promise<void> {
     try {
       await this.#jsm.streams.info(options.stream);
       return;

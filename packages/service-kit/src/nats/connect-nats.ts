@@ -6,6 +6,8 @@ export interface NatsLink {
   readonly connection: NatsConnection;
   /** False while the client is disconnected and reconnecting. */
   connected(): boolean;
+  /** Calls `listener` each time the connection is lost; returns how to stop. */
+  onDisconnect(listener: () => void): () => void;
 }
 
 /**
@@ -25,17 +27,26 @@ export async function connectNats(
     waitOnFirstConnect: true,
   });
   let connected = true;
+  const disconnectListeners = new Set<() => void>();
   logger.info({ server: connection.getServer() }, "connected to NATS");
   void (async () => {
     for await (const status of connection.status()) {
       if (status.type === "disconnect") {
         connected = false;
         logger.warn({ server: status.server }, "disconnected from NATS");
+        for (const listener of disconnectListeners) listener();
       } else if (status.type === "reconnect") {
         connected = true;
         logger.info({ server: status.server }, "reconnected to NATS");
       }
     }
   })();
-  return { connection, connected: () => connected };
+  return {
+    connection,
+    connected: () => connected,
+    onDisconnect: (listener) => {
+      disconnectListeners.add(listener);
+      return () => disconnectListeners.delete(listener);
+    },
+  };
 }

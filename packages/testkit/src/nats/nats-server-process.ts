@@ -114,8 +114,19 @@ export class NatsServerProcess {
     await this.#process?.stop("SIGKILL");
   }
 
+  /** Freezes the server (SIGSTOP): sockets stay open, nothing is answered, as in a long GC or VM pause. */
+  pause(): void {
+    this.#process?.child.kill("SIGSTOP");
+  }
+
+  /** Lets a paused server run again (SIGCONT). */
+  resume(): void {
+    this.#process?.child.kill("SIGCONT");
+  }
+
   /** Stops the server and removes a store directory it created. */
   async dispose(): Promise<void> {
+    this.resume();
     await this.stop();
     if (this.#ownsStoreDir) await rm(this.storeDir, { recursive: true, force: true });
   }

@@ -28,6 +28,14 @@ export const projectorOptions = {
     description:
       "seconds without gateway.alive before a gateway is declared lost and its sessions closed",
   }),
+  maxStaleness: integer({
+    env: "MAX_STALENESS",
+    default: 10,
+    min: 1,
+    max: 3_600,
+    description:
+      "seconds the projection may go without being verified to hold the whole stream before it is stalled: /readyz 503, levity_projector_stalled 1",
+  }),
   snapshotEvery: integer({
     env: "SNAPSHOT_EVERY",
     default: 1_000_000,

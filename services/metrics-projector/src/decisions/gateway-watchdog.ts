@@ -11,21 +11,34 @@ interface Observation {
 /**
  * Decides, from this projector's clock, which gateways stopped sending alive events. Staleness is
  * measured from when an alive event was *applied here*, so a skewed gateway clock cannot trigger
- * it. The decision becomes a `gateway.lost` event whose id depends only on the stale alive event,
- * so two projector replicas deciding the same thing store it once.
+ * it, and up to the moment the projection is *known to hold every stored message*, so a projector
+ * that is behind or stalled cannot mistake its own delay for the gateway's silence. Time during
+ * which the projection was not known to be current does not count at all (`hold`): a gateway
+ * cannot store alive events while the stream is unreachable either. The decision becomes a
+ * `gateway.lost` event whose id depends only on the stale alive event, so two projector replicas
+ * deciding the same thing store it once.
  */
 export class GatewayWatchdog {
   readonly #timeoutMs: number;
   readonly #now: () => number;
   readonly #observed = new Map<string, Observation>();
+  #heldAt = Number.NEGATIVE_INFINITY;
 
   constructor(timeoutMs: number, now: () => number) {
     this.#timeoutMs = timeoutMs;
     this.#now = now;
   }
 
-  /** The gateway.lost events due for `state` now. */
-  check(state: ProjectionState): EventOf<"gateway.lost">[] {
+  /** The projection is not known to be current now: silence until the next check does not count. */
+  hold(): void {
+    this.#heldAt = this.#now();
+  }
+
+  /**
+   * The gateway.lost events due for `state`, which is known to hold every message stored up to
+   * `currentAsOf` (this projector's clock).
+   */
+  check(state: ProjectionState, currentAsOf: number): EventOf<"gateway.lost">[] {
     const now = this.#now();
     const lost: EventOf<"gateway.lost">[] = [];
     for (const [gatewayId, gateway] of state.gateways) {
@@ -42,7 +55,7 @@ export class GatewayWatchdog {
         });
         continue;
       }
-      if (now - seen.at < this.#timeoutMs) continue;
+      if (currentAsOf - Math.max(seen.at, this.#heldAt) < this.#timeoutMs) continue;
       lost.push({
         id: gatewayLostId(gatewayId, gateway.instance, gateway.lastAliveAt),
         type: "gateway.lost",

@@ -1,11 +1,36 @@
 import { EVENT_TYPES } from "@levity/events";
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import type { FreshnessReading } from "../projection/freshness.js";
 
 /** Why a stored message or event was not applied. */
 export const REJECTIONS = ["unreadable-message", "contract-violation", "duplicate-batch"] as const;
 
-/** The projector's own series (its health, not the fleet's), in one table. */
-export function createProjectorMetrics(registry: Registry) {
+/** What the projector's health series read at each scrape. */
+export interface ProjectorHealth {
+  /** Replayed and not stalled: what /readyz says. */
+  readonly ready: boolean;
+  readonly freshness: FreshnessReading;
+}
+
+const NOT_STARTED: ProjectorHealth = {
+  ready: false,
+  freshness: {
+    lagMessages: 0,
+    streamSequence: 0,
+    currentAsOf: 0,
+    stalenessSeconds: 0,
+    stalled: false,
+  },
+};
+
+/**
+ * The projector's own series (its health, not the fleet's), in one table. The health gauges are
+ * read from `health` when scraped, so they are never older than the scrape.
+ */
+export function createProjectorMetrics(
+  registry: Registry,
+  health: () => ProjectorHealth = () => NOT_STARTED,
+) {
   const registers = [registry];
   const metrics = {
     lastSequence: new Gauge({
@@ -32,8 +57,35 @@ export function createProjectorMetrics(registry: Registry) {
     }),
     ready: new Gauge({
       name: "levity_projector_ready",
-      help: "1 once the replay reached the stream's end",
+      help: "1 once the replay reached the stream's end, while the projection is not stalled (what /readyz says)",
       registers,
+      collect() {
+        this.set(health().ready ? 1 : 0);
+      },
+    }),
+    stalled: new Gauge({
+      name: "levity_projector_stalled",
+      help: "1 while the projection has not been verified to hold the whole stream for longer than --max-staleness",
+      registers,
+      collect() {
+        this.set(health().freshness.stalled ? 1 : 0);
+      },
+    }),
+    staleness: new Gauge({
+      name: "levity_projector_staleness_seconds",
+      help: "Seconds since the projection was last verified to hold every message stored in the stream",
+      registers,
+      collect() {
+        this.set(health().freshness.stalenessSeconds);
+      },
+    }),
+    streamLastSequence: new Gauge({
+      name: "levity_projector_stream_last_sequence",
+      help: "The stream's last sequence, as of the projector's latest probe (every second)",
+      registers,
+      collect() {
+        this.set(health().freshness.streamSequence);
+      },
     }),
     replaySeconds: new Gauge({
       name: "levity_projector_replay_duration_seconds",
@@ -57,8 +109,11 @@ export function createProjectorMetrics(registry: Registry) {
     }),
     consumerLag: new Gauge({
       name: "levity_projector_consumer_lag_messages",
-      help: "Stored messages not yet delivered to the projector",
+      help: "Messages stored in the stream (as of the latest probe) and not yet applied",
       registers,
+      collect() {
+        this.set(health().freshness.lagMessages);
+      },
     }),
     eventLag: new Histogram({
       name: "levity_projector_event_lag_seconds",

@@ -1,10 +1,11 @@
 import type { EventLog, LogReader, LogRecord } from "@levity/events";
-import type { Logger } from "@levity/service-kit";
+import { type Logger, untilOpened } from "@levity/service-kit";
 import { appliedCounter, type ProjectorMetrics } from "../metrics/projector-metrics.js";
 import { decodeSnapshot } from "../snapshots/snapshot-codec.js";
 import type { SnapshotStore } from "../snapshots/snapshot-store.js";
 import { applyBatch, type Evolve } from "../state/evolve.js";
 import { EMPTY_STATE, type ProjectionState } from "../state/projection-state.js";
+import type { Freshness } from "./freshness.js";
 import type { Snapshotter } from "./snapshotter.js";
 
 // Longest stretch of back-to-back applying before yielding to I/O (scrapes, probes, acks).
@@ -20,21 +21,22 @@ export interface RunnerContext {
   readonly now: () => number;
   /** The state transition, with the projection's limits. */
   readonly evolve: Evolve;
+  /** Told of every sequence applied, to know how current the projection is. */
+  readonly freshness: Freshness;
 }
 
 /**
  * The imperative shell around `evolve`: restores the latest snapshot, replays the stream from
- * the next sequence, then follows it. Ready once the replay reaches the stream's end as of start.
+ * the next sequence, then follows it. Replayed once it reaches the stream's end as of start.
  */
 export class ProjectionRunner {
   readonly #context: RunnerContext;
   #state: ProjectionState = EMPTY_STATE;
   #sequence = 0;
-  #pending = 0;
-  #ready = false;
+  #replayed = false;
   #reader: LogReader | undefined;
   #loop: Promise<void> | undefined;
-  #readyWaiters: (() => void)[] = [];
+  #replayWaiters: (() => void)[] = [];
   readonly #countApplied: (type: string) => void;
 
   constructor(context: RunnerContext) {
@@ -51,28 +53,28 @@ export class ProjectionRunner {
     return this.#sequence;
   }
 
-  /** Stored messages not yet applied, as of the last message delivered. */
-  get pending(): number {
-    return this.#pending;
+  /** Whether the replay reached the stream's end as of start. */
+  get replayed(): boolean {
+    return this.#replayed;
   }
 
-  get ready(): boolean {
-    return this.#ready;
-  }
-
-  whenReady(): Promise<void> {
-    return this.#ready
+  whenReplayed(): Promise<void> {
+    return this.#replayed
       ? Promise.resolve()
-      : new Promise((resolve) => this.#readyWaiters.push(resolve));
+      : new Promise((resolve) => this.#replayWaiters.push(resolve));
   }
 
   /** Restores, then replays and follows in the background. */
   async start(): Promise<void> {
     const startedAt = this.#context.now();
-    const target = await this.#context.log.lastSequence();
+    const { log, logger } = this.#context;
+    // The log may be unreachable at start (a broker still starting): wait for it, not exit.
+    const target = await untilOpened("the stream's end", () => log.lastSequence(), logger);
     await this.#restore(target);
     this.#context.logger.info({ from: this.#sequence + 1, to: target }, "replaying");
-    if (this.#sequence >= target) this.#becomeReady(startedAt);
+    this.#context.freshness.probed(target, startedAt);
+    this.#context.freshness.applied(this.#sequence);
+    if (this.#sequence >= target) this.#becomeReplayed(startedAt);
     this.#reader = this.#context.log.read(this.#sequence + 1);
     this.#loop = this.#follow(this.#reader, target, startedAt);
   }
@@ -81,13 +83,13 @@ export class ProjectionRunner {
   async stop(): Promise<void> {
     await this.#reader?.close();
     await this.#loop;
-    if (this.#ready)
+    if (this.#replayed)
       await this.#context.snapshotter.write({ sequence: this.#sequence, state: this.#state });
   }
 
   async #restore(target: number): Promise<void> {
     const { snapshots, logger, snapshotter } = this.#context;
-    const data = await snapshots.load();
+    const data = await untilOpened("the latest snapshot", () => snapshots.load(), logger);
     if (!data) return;
     const decoded = await decodeSnapshot(data);
     if (!decoded.ok) {
@@ -120,7 +122,8 @@ export class ProjectionRunner {
       for await (const record of reader) {
         if (record.sequence <= this.#sequence) continue;
         this.#apply(record);
-        if (!this.#ready && this.#sequence >= target) this.#becomeReady(startedAt);
+        this.#context.freshness.applied(this.#sequence);
+        if (!this.#replayed && this.#sequence >= target) this.#becomeReplayed(startedAt);
         if (performance.now() - busySince > MAX_BUSY_MS) {
           await new Promise<void>((resolve) => setImmediate(resolve));
           busySince = performance.now();
@@ -142,9 +145,7 @@ export class ProjectionRunner {
       );
     }
     this.#sequence = record.sequence;
-    this.#pending = record.pending;
     metrics.lastSequence.set(record.sequence);
-    metrics.consumerLag.set(record.pending);
     if (!record.ok) {
       metrics.rejected.labels("unreadable-message").inc();
       logger.warn(
@@ -170,7 +171,7 @@ export class ProjectionRunner {
     const at = now();
     for (const event of batch.events) {
       this.#countApplied(event.type);
-      if (this.#ready) metrics.eventLag.observe(Math.max(0, at - event.ts) / 1000);
+      if (this.#replayed) metrics.eventLag.observe(Math.max(0, at - event.ts) / 1000);
     }
     snapshotter.applied(batch.events.length, () => ({
       sequence: this.#sequence,
@@ -178,12 +179,11 @@ export class ProjectionRunner {
     }));
   }
 
-  #becomeReady(startedAt: number): void {
-    this.#ready = true;
-    this.#context.metrics.ready.set(1);
+  #becomeReplayed(startedAt: number): void {
+    this.#replayed = true;
     const seconds = (this.#context.now() - startedAt) / 1000;
     this.#context.metrics.replaySeconds.set(seconds);
-    this.#context.logger.info({ sequence: this.#sequence, seconds }, "replay complete, ready");
-    for (const wake of this.#readyWaiters.splice(0)) wake();
+    this.#context.logger.info({ sequence: this.#sequence, seconds }, "replay complete");
+    for (const wake of this.#replayWaiters.splice(0)) wake();
   }
 }

@@ -105,6 +105,7 @@ describe("fuzz: the projector over a log holding garbage", () => {
   const limits = { maxProjectedChargePoints: 4, maxErrorTypes: 3 };
   const settings = {
     gatewayTimeout: 86_400,
+    maxStaleness: 10,
     snapshotEvery: 1e6,
     snapshotInterval: 86_400,
     ...limits,

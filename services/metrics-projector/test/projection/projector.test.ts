@@ -14,6 +14,7 @@ const A: Where = { cp: "CP-1", session: "s1", gateway: "gw-a" };
 const silent = createLogger({ service: "test", level: "silent" });
 const settings = {
   gatewayTimeout: 30,
+  maxStaleness: 10,
   snapshotEvery: 1_000_000,
   snapshotInterval: 3_600,
   maxProjectedChargePoints: 100_000,
@@ -176,6 +177,54 @@ describe("projector over the in-process log", () => {
       sampleValue(own, "levity_projector_events_rejected_total", { reason: "contract-violation" }),
     ).toBe(1);
     expect(sampleValue(own, "levity_projector_last_applied_sequence")).toBe(2);
+    await p.stop();
+  });
+
+  it("is stalled, not ready and decides nothing while its reader stops and the stream grows", async () => {
+    const log = new InProcessEventLog();
+    let now = 1_000_000;
+    await store(log, new Scenario().alive("gw-a", "a1").open(A, "a1").events);
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const read = log.read.bind(log);
+    log.read = (from: number) => {
+      const reader = read(from);
+      return {
+        close: () => reader.close(),
+        async *[Symbol.asyncIterator]() {
+          for await (const record of reader) {
+            if (record.sequence >= 2) await gate;
+            yield record;
+          }
+        },
+      };
+    };
+    const { registry, started } = projector(log, new InMemorySnapshotStore(), () => now);
+    const p = await started;
+    await p.whenReady();
+    // The gateway keeps reporting alive, but the reader no longer delivers it.
+    await store(log, new Scenario().alive("gw-a", "a1").events);
+    now += 31_000;
+    await eventually(
+      async () => {
+        const own = parseMetricsText(await registry.metrics());
+        expect(sampleValue(own, "levity_projector_stalled")).toBe(1);
+        expect(sampleValue(own, "levity_projector_ready")).toBe(0);
+        expect(sampleValue(own, "levity_projector_consumer_lag_messages")).toBe(1);
+        expect(sampleValue(own, "levity_projector_stream_last_sequence")).toBe(2);
+      },
+      { timeoutMs: 5_000 },
+    );
+    expect(p.ready()).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(p.state().gateways.get("gw-a")?.up).toBe(true);
+    release();
+    await eventually(() => expect(p.ready()).toBe(true), { timeoutMs: 5_000 });
+    const own = parseMetricsText(await registry.metrics());
+    expect(sampleValue(own, "levity_projector_consumer_lag_messages")).toBe(0);
+    expect((await readEvents(log)).filter((e) => e.type === "gateway.lost")).toEqual([]);
     await p.stop();
   });
 

@@ -1,4 +1,4 @@
-import { batchMessageId, type EventLog, encodeBatchOfJson } from "@levity/events";
+import { type BatchOrigin, batchMessageId, type EventLog, encodeBatchOfJson } from "@levity/events";
 import { CommitQueue } from "./commit-queue.js";
 
 /** Bounds and identity of the group commit. */
@@ -14,6 +14,12 @@ export interface GroupCommitOptions {
   readonly outboxLimit: number;
   /** Whether the log can be reached now; when not, calls fail at once instead of timing out. */
   readonly available: () => boolean;
+  /**
+   * Calls `listener` each time the log becomes unreachable; returns how to stop. A commit in flight
+   * then fails at once: its acknowledgement cannot come over a connection that is gone, and every
+   * commit after it would otherwise wait for its timeout, even once the log is back.
+   */
+  readonly onUnavailable?: (listener: () => void) => () => void;
   /** Delay before retrying must-store events after a failed commit. */
   readonly retryDelayMs: number;
 }
@@ -123,17 +129,8 @@ export class GroupCommitter {
     };
     const events: string[] = [];
     for (const entry of entries) for (const event of entry.events) events.push(event);
-    let stored = false;
-    try {
-      await this.#log.append({
-        producer: origin.producer,
-        messageId: batchMessageId(origin.producer, origin.instance, origin.batch),
-        data: encodeBatchOfJson(origin, events),
-      });
-      stored = true;
-    } catch {
-      this.#observer.failed();
-    }
+    const stored = await this.#append(origin, events);
+    if (!stored) this.#observer.failed();
     this.#inFlight = false;
     if (stored) {
       this.#observer.committed(events.length, Number(process.hrtime.bigint() - started) / 1e9);
@@ -150,6 +147,29 @@ export class GroupCommitter {
       this.#schedule(this.#queue.length > 0 ? this.#options.retryDelayMs : 0);
     }
     if (this.#isIdle()) this.#notifyIdle();
+  }
+
+  /** Whether the log acknowledged the batch; false as soon as the log becomes unreachable. */
+  async #append(origin: Required<BatchOrigin>, events: readonly string[]): Promise<boolean> {
+    let stopListening = () => {};
+    const lost = new Promise<boolean>((resolve) => {
+      stopListening = this.#options.onUnavailable?.(() => resolve(false)) ?? stopListening;
+    });
+    try {
+      const appended = this.#log
+        .append({
+          producer: origin.producer,
+          messageId: batchMessageId(origin.producer, origin.instance, origin.batch),
+          data: encodeBatchOfJson(origin, events),
+        })
+        .then(
+          () => true,
+          () => false,
+        );
+      return await Promise.race([appended, lost]);
+    } finally {
+      stopListening();
+    }
   }
 
   #failFresh(): void {

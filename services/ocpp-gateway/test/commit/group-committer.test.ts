@@ -13,6 +13,15 @@ import {
   GroupCommitter,
 } from "../../src/commit/group-committer.js";
 
+/** A log whose appends are never acknowledged, as when the broker dies holding them. */
+class SilentLog extends InProcessEventLog {
+  appends = 0;
+  override append(): Promise<AppendAck> {
+    this.appends += 1;
+    return new Promise(() => {});
+  }
+}
+
 /** An in-process log whose appends can be made to fail, as a broker outage would. */
 class FlakyLog extends InProcessEventLog {
   failing = false;
@@ -43,7 +52,12 @@ function observer() {
 
 function committer(
   log: EventLog,
-  overrides: { available?: () => boolean; maxEvents?: number; outboxLimit?: number } = {},
+  overrides: {
+    available?: () => boolean;
+    onUnavailable?: (listener: () => void) => () => void;
+    maxEvents?: number;
+    outboxLimit?: number;
+  } = {},
 ) {
   const { seen, reports } = observer();
   const instance = new GroupCommitter(
@@ -55,6 +69,7 @@ function committer(
       maxSize: 1_000_000,
       outboxLimit: overrides.outboxLimit ?? 1000,
       available: overrides.available ?? (() => true),
+      ...(overrides.onUnavailable ? { onUnavailable: overrides.onUnavailable } : {}),
       retryDelayMs: 10,
     },
     reports,
@@ -135,6 +150,23 @@ describe("group commit", () => {
     up = true;
     await submit(c, [json("B")]);
     expect(log.appends).toBe(1);
+  });
+
+  it("fails the commit in flight as soon as the log becomes unreachable, not after its timeout", async () => {
+    const silent = new SilentLog();
+    const listeners = new Set<() => void>();
+    const { committer: c, seen } = committer(silent, {
+      onUnavailable: (listener) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    });
+    const pending = submit(c, [json("A")]);
+    await eventually(() => expect(silent.appends).toBe(1));
+    for (const listener of listeners) listener();
+    await expect(pending).rejects.toThrow(CommitFailedError);
+    expect(seen.failures).toBe(1);
+    expect(listeners.size).toBe(0);
   });
 
   it("retries must-store events until the log takes them, ahead of later events", async () => {
