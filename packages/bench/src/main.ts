@@ -5,6 +5,7 @@ import { spawnProcess } from "@levity/testkit";
 import { type BenchResults, renderReport } from "./report.js";
 import { abuse, abuseOptions } from "./scenarios/abuse.js";
 import { admission, admissionSizes } from "./scenarios/admission.js";
+import { guessFlood, guessFloodOptions } from "./scenarios/guess-flood.js";
 import { natsRestart, natsRestartOptions } from "./scenarios/nats-restart.js";
 import { rampAndIdle } from "./scenarios/ramp-and-idle.js";
 import { replayAndScrape, type ScrapeResult, timeScrapes } from "./scenarios/replay-and-scrape.js";
@@ -133,6 +134,10 @@ log(`abuse: ${abuseSizes.neighbours} charge points beside ${abuseSizes.abusers} 
 const abused = await withSystem(startLevity, (system) => abuse(system, abuseSizes));
 log(`  Heartbeat p99 ${abused.alone.p99Ms} ms alone, ${abused.underAbuse.p99Ms} ms under abuse`);
 
+log("guess flood: 500 password guesses in flight beside admitted charge points");
+const flood = await guessFlood(guessFloodOptions(quick));
+log(`  Heartbeat p99 ${flood.alone.p99Ms} ms alone, ${flood.underFlood.p99Ms} ms during the flood`);
+
 log("admission: registered charge points connecting at once, the first time and again");
 const admitted = await admission(admissionSizes(quick));
 
@@ -152,6 +157,7 @@ const results: BenchResults = {
   scrapeSmall,
   state,
   abuse: abused,
+  guessFlood: flood,
   admission: admitted,
   natsRestart: restarted,
 };

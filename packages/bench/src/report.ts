@@ -1,5 +1,6 @@
 import { type AbuseResult, renderAbuse } from "./scenarios/abuse.js";
 import { type AdmissionRow, renderAdmission } from "./scenarios/admission.js";
+import { type GuessFloodResult, renderGuessFlood } from "./scenarios/guess-flood.js";
 import { type NatsRestartResult, renderNatsRestart } from "./scenarios/nats-restart.js";
 import type { RampIdleResult } from "./scenarios/ramp-and-idle.js";
 import type { ReplayResult, ScrapeResult } from "./scenarios/replay-and-scrape.js";
@@ -17,6 +18,7 @@ export interface BenchResults {
   readonly scrapeSmall: ScrapeResult;
   readonly state: { readonly chargePoints: number; readonly bytesPerCp: number };
   readonly abuse: AbuseResult;
+  readonly guessFlood: GuessFloodResult;
   readonly admission: readonly AdmissionRow[];
   readonly natsRestart: NatsRestartResult;
 }
@@ -202,6 +204,7 @@ export function renderReport(results: BenchResults): string {
     commit,
     "",
     renderAbuse(results.abuse),
+    renderGuessFlood(results.guessFlood),
     renderAdmission(results.admission),
     "",
     renderNatsRestart(results.natsRestart),

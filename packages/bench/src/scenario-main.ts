@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { abuse, abuseOptions, renderAbuse } from "./scenarios/abuse.js";
 import { admission, admissionSizes, renderAdmission } from "./scenarios/admission.js";
+import { guessFlood, guessFloodOptions, renderGuessFlood } from "./scenarios/guess-flood.js";
 import { natsRestart, natsRestartOptions, renderNatsRestart } from "./scenarios/nats-restart.js";
 import { startLevity } from "./scenarios/systems.js";
 
@@ -14,7 +15,11 @@ const scenarios: Record<string, () => Promise<{ result: unknown; report: string 
     const levity = await startLevity();
     try {
       const result = await abuse(levity, abuseOptions(quick));
-      return { result, report: renderAbuse(result) };
+      const flood = await guessFlood(guessFloodOptions(quick));
+      return {
+        result: { ...result, guessFlood: flood },
+        report: `${renderAbuse(result)}\n${renderGuessFlood(flood)}`,
+      };
     } finally {
       await levity.stop();
     }

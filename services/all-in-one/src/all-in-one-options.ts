@@ -22,6 +22,8 @@ export const allInOneOptions = {
   allowUnknown: gatewayOptions.allowUnknown,
   maxChargePoints: gatewayOptions.maxChargePoints,
   maxAuthFailures: gatewayOptions.maxAuthFailures,
+  maxCredentialChecks: gatewayOptions.maxCredentialChecks,
+  credentialCheckQueue: gatewayOptions.credentialCheckQueue,
   trustedProxies: gatewayOptions.trustedProxies,
   tlsPort: gatewayOptions.tlsPort,
   tlsCert: gatewayOptions.tlsCert,

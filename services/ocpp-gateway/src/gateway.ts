@@ -3,6 +3,8 @@ import type { EventLog } from "@levity/events";
 import type { Logger } from "@levity/service-kit";
 import type { Registry } from "prom-client";
 import type { ChargePointRegistry } from "./admission/charge-point-registry.js";
+import { CheckSlots } from "./admission/check-slots.js";
+import { stillAdmitted } from "./admission/credential.js";
 import { FailureLimiter } from "./admission/failure-limiter.js";
 import { Gatekeeper } from "./admission/gatekeeper.js";
 import { GroupCommitter } from "./commit/group-committer.js";
@@ -42,8 +44,13 @@ export interface AdmissionSettings {
   readonly maxChargePoints: number;
   /** Failed handshakes per source address per minute before it is refused for a minute. */
   readonly maxAuthFailures: number;
+  /** Password checks (scrypt) running at once for the whole gateway, and how many may wait. */
+  readonly maxCredentialChecks: number;
+  readonly credentialCheckQueue: number;
   /** Load balancers whose X-Forwarded-For names the client (its address is what is rate-limited). */
   readonly trustedProxies: TrustedProxies | undefined;
+  /** Calls `listener` with each new registry once it is loaded; returns how to stop. */
+  readonly onRegistryChange: (listener: (registry: ChargePointRegistry) => void) => () => void;
 }
 
 /** The gateway's settings (see `gatewayOptions` for their meaning and defaults). */
@@ -131,7 +138,13 @@ export async function startGateway(
     ended: (session) => registry.remove(session),
   };
 
-  const accept = ({ socket, identity, subprotocol, remoteAddress }: AcceptedConnection) => {
+  const accept = ({
+    socket,
+    identity,
+    subprotocol,
+    remoteAddress,
+    credential,
+  }: AcceptedConnection) => {
     const handlers = HANDLERS_BY_SUBPROTOCOL.get(subprotocol);
     if (!handlers) {
       socket.close(1002, "unsupported subprotocol");
@@ -153,9 +166,22 @@ export async function startGateway(
     });
     socket.on("error", (error) => session.markProtocolError(closeCodeOf(error)));
     socket.on("close", (code) => session.socketClosed(code));
-    registry.admit(session);
+    registry.admit(session, credential);
     session.open(remoteAddress);
+    // The registry may have changed while this handshake was being decided.
+    if (!stillAdmitted(identity, credential, settings.admission.registry()))
+      session.close("revoked", 1008);
   };
+  // Removal (or a new profile or password) means out: such sessions end within the re-read delay.
+  const stopRevoking = settings.admission.onRegistryChange((current) => {
+    const revoked = registry.closeUnless(
+      (cpId, credential) => stillAdmitted(cpId, credential, current),
+      "revoked",
+      1008,
+    );
+    if (revoked > 0)
+      logger.warn({ sessions: revoked }, "closed sessions the registry no longer admits");
+  });
 
   const gatekeeper = new Gatekeeper(
     settings.admission.registry,
@@ -168,6 +194,7 @@ export async function startGateway(
       windowMs: 60_000,
       blockMs: 60_000,
     }),
+    new CheckSlots(settings.admission.maxCredentialChecks, settings.admission.credentialCheckQueue),
     now,
   );
   const server = await startOcppServer(
@@ -197,6 +224,7 @@ export async function startGateway(
     sessions: () => registry.size,
     stop: async (flushTimeoutMs = 10_000) => {
       server.stopAccepting();
+      stopRevoking();
       stopKeepalive();
       stopAlive();
       registry.closeAll("gateway-shutdown", 1001);

@@ -14,6 +14,8 @@ export type LoadCommand =
       from: number;
       count: number;
       concurrency: number;
+      /** HTTP Basic password of every charge point (a registry-mode gateway). */
+      password?: string;
     }
   | { cmd: "steady"; seconds: number }
   | { cmd: "paced"; seconds: number; perSecond: number; mix?: "steady" | "heartbeat" }
@@ -28,9 +30,15 @@ interface Peer {
 const peers: Peer[] = [];
 let idCounter = 0;
 
-function open(url: string): Promise<Peer> {
+function open(url: string, identity: string, password: string | undefined): Promise<Peer> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, ["ocpp1.6"], { perMessageDeflate: false });
+    const headers = password
+      ? { Authorization: `Basic ${Buffer.from(`${identity}:${password}`).toString("base64")}` }
+      : undefined;
+    const socket = new WebSocket(`${url}/${identity}`, ["ocpp1.6"], {
+      perMessageDeflate: false,
+      ...(headers ? { headers } : {}),
+    });
     const peer: Peer = { socket, waiting: undefined, next: 0 };
     socket.on("message", (data) => {
       const waiting = peer.waiting;
@@ -61,7 +69,7 @@ async function connect(command: Extract<LoadCommand, { cmd: "connect" }>) {
       const index = next++;
       const begin = performance.now();
       try {
-        const peer = await open(`${command.url}/${command.prefix}${index}`);
+        const peer = await open(command.url, `${command.prefix}${index}`, command.password);
         if (await call(peer, "BootNotification", BOOT)) peers.push(peer);
         else failed += 1;
         latency.recordValue(Math.max(1, Math.round((performance.now() - begin) * 1000)));

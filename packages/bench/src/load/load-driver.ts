@@ -44,8 +44,17 @@ export class LoadDriver {
     from: number,
     count: number,
     concurrency: number,
+    password?: string,
   ): Promise<ConnectResult> {
-    return this.#send({ cmd: "connect", url, prefix, from, count, concurrency });
+    return this.#send({
+      cmd: "connect",
+      url,
+      prefix,
+      from,
+      count,
+      concurrency,
+      ...(password === undefined ? {} : { password }),
+    });
   }
 
   steady(seconds: number): Promise<CallsResult> {

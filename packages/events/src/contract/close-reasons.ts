@@ -8,6 +8,7 @@ export const CLOSE_REASONS = [
   "slow-consumer",
   "protocol-violation",
   "network-error",
+  "revoked",
 ] as const;
 
 export type CloseReason = (typeof CLOSE_REASONS)[number];

@@ -25,13 +25,14 @@ export type AdminCommand =
 export const ADMIN_USAGE = `Usage: levity-admin cp <command> [identity] [options]
 
 Manages the charge point registry a gateway reads (--charge-points), in place and atomically;
-running gateways pick the change up within a second, without dropping connections.
+running gateways pick the change up within two seconds, and close the open sessions of a charge
+point removed or whose profile or password changed (the others are untouched).
 
 Commands:
   cp list                     list registered charge points and their security profiles
   cp add <identity>           register a charge point (--profile 1, 2 or 3)
   cp set-password <identity>  change a charge point's password (AuthorizationKey)
-  cp remove <identity>        remove a charge point (its open session stays until it ends)
+  cp remove <identity>        remove a charge point (its open sessions are closed)
 
 Options:
   --file <path>        the registry file (env CHARGE_POINTS)

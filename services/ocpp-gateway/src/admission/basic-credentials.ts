@@ -17,12 +17,18 @@ export function parseBasicAuthorization(header: string | undefined): BasicCreden
   };
 }
 
+const HEX_TEXT = /^(?:[0-9A-Fa-f]{2})+$/;
+
 /**
- * The forms a 1.6 AuthorizationKey may arrive in: the key as configured (its hex text), or the
- * raw bytes that text encodes; the security whitepaper allows both, so both are tried, as hex text.
+ * The forms a 1.6 AuthorizationKey may arrive in, each as the hex text the registry hashes. The key
+ * is hexBinary, whose letters are case-insensitive: hex text is tried in lower case (as Levity
+ * generates keys), as sent, and in upper case (a key configured in capitals). Bytes that are not
+ * hex text are the raw key, tried as sent and as its lower-case hex; raw keys are never case-folded.
  */
 export function authorizationKeyForms(password: Buffer): Buffer[] {
-  const asSent = password;
-  const hexOfBytes = Buffer.from(password.toString("hex"), "utf8");
-  return asSent.equals(hexOfBytes) ? [asSent] : [asSent, hexOfBytes];
+  const text = password.toString("latin1");
+  const candidates = HEX_TEXT.test(text)
+    ? [text.toLowerCase(), text, text.toUpperCase()]
+    : [text, password.toString("hex")];
+  return [...new Set(candidates)].map((form) => Buffer.from(form, "latin1"));
 }

@@ -5,39 +5,66 @@ export interface FailureLimits {
   readonly blockMs: number;
 }
 
+/** An attempt counted against its address while it is decided; settled once with its outcome. */
+export interface Attempt {
+  readonly address: string;
+}
+
+interface AddressEntry {
+  failures: number;
+  /** Attempts reserved and not yet settled. */
+  inFlight: number;
+  since: number;
+  blockedUntil: number;
+}
+
 const MAX_TRACKED = 50_000;
 
 /**
- * Counts failed handshakes per source address; an address that fails too often within the window
- * is refused (429) until the block expires. Bounded: the oldest addresses are forgotten first.
+ * Counts handshake attempts per source address. An attempt counts from the moment it is admitted
+ * for checking, not when its (slow) credential check fails: at most `maxFailures` attempts of one
+ * address are ever in flight or failed within the window, however many arrive at once. An address
+ * that fails `maxFailures` times is refused (429) until the block expires. A successful attempt
+ * releases its count. Bounded: the oldest addresses are forgotten first.
  */
 export class FailureLimiter {
   readonly #limits: FailureLimits;
-  readonly #addresses = new Map<
-    string,
-    { failures: number; since: number; blockedUntil: number }
-  >();
+  readonly #addresses = new Map<string, AddressEntry>();
 
   constructor(limits: FailureLimits) {
     this.#limits = limits;
   }
 
-  blocked(address: string, now: number): boolean {
-    return (this.#addresses.get(address)?.blockedUntil ?? 0) > now;
+  /** Counts an attempt from `address`, or refuses it (undefined) when the address has no room. */
+  reserve(address: string, now: number): Attempt | undefined {
+    const entry = this.#entry(address, now);
+    if (entry.blockedUntil > now) return undefined;
+    if (entry.failures + entry.inFlight >= this.#limits.maxFailures) return undefined;
+    entry.inFlight += 1;
+    return { address };
   }
 
-  fail(address: string, now: number): void {
-    const entry = this.#addresses.get(address);
-    const fresh = !entry || now - entry.since > this.#limits.windowMs;
-    const failures = fresh ? 1 : entry.failures + 1;
-    const since = fresh ? now : entry.since;
-    const blockedUntil =
-      failures >= this.#limits.maxFailures
-        ? now + this.#limits.blockMs
-        : (entry?.blockedUntil ?? 0);
+  /** Settles an attempt: a failure stays counted (and may block the address), a success does not. */
+  settle(attempt: Attempt, failed: boolean, now: number): void {
+    const entry = this.#entry(attempt.address, now);
+    entry.inFlight = Math.max(0, entry.inFlight - 1);
+    if (!failed) return;
+    entry.failures += 1;
+    if (entry.failures >= this.#limits.maxFailures) entry.blockedUntil = now + this.#limits.blockMs;
+  }
+
+  /** The address's entry, its window restarted if it is over, moved to the newest position. */
+  #entry(address: string, now: number): AddressEntry {
+    const known = this.#addresses.get(address);
+    const entry = known ?? { failures: 0, inFlight: 0, since: now, blockedUntil: 0 };
+    if (now - entry.since > this.#limits.windowMs) {
+      entry.failures = 0;
+      entry.since = now;
+    }
     this.#addresses.delete(address);
-    this.#addresses.set(address, { failures, since, blockedUntil });
+    this.#addresses.set(address, entry);
     if (this.#addresses.size > MAX_TRACKED)
       this.#addresses.delete(this.#addresses.keys().next().value as string);
+    return entry;
   }
 }

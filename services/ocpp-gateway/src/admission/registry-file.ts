@@ -1,23 +1,38 @@
-import { watch } from "node:fs";
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { type FSWatcher, watch } from "node:fs";
+import { readFile, realpath, rename, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { ChargePointRegistry, parseRegistry, serializeRegistry } from "./charge-point-registry.js";
+import {
+  type ChargePointRegistry,
+  parseRegistry,
+  serializeRegistry,
+} from "./charge-point-registry.js";
 
 /** Reads a registry file; a missing file reads as an empty registry. */
 export async function readRegistryFile(
   path: string,
 ): Promise<{ ok: true; registry: ChargePointRegistry } | { ok: false; error: string }> {
-  let text: string;
+  const read = await readRegistryText(path);
+  return read.ok ? parseRegistryText(path, read.text) : read;
+}
+
+async function readRegistryText(
+  path: string,
+): Promise<{ ok: true; text: string } | { ok: false; error: string }> {
   try {
-    text = await readFile(path, "utf8");
+    return { ok: true, text: await readFile(path, "utf8") };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT")
-      return { ok: true, registry: new ChargePointRegistry([]) };
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { ok: true, text: "" };
     return {
       ok: false,
       error: `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? "error"}`,
     };
   }
+}
+
+function parseRegistryText(
+  path: string,
+  text: string,
+): { ok: true; registry: ChargePointRegistry } | { ok: false; error: string } {
   const parsed = parseRegistry(text);
   return parsed.ok ? parsed : { ok: false, error: `${path}: ${parsed.error}` };
 }
@@ -37,19 +52,42 @@ export type RegistryReport = (
   event: { ok: true; size: number } | { ok: false; error: string },
 ) => void;
 
+// How often the file is read to catch a change no watch event announced (a symlink whose target
+// changed elsewhere, a filesystem without notifications): the longest a change goes unnoticed.
+export const REGISTRY_POLL_MS = 2_000;
+// Events of one change (a write, then a rename) are gathered for this long before reading.
+const SETTLE_MS = 100;
+
 /**
  * The registry a gateway admits against, re-read when the file changes or on SIGHUP. A file that
- * no longer parses is reported and the previous registry kept; open sessions are never dropped.
+ * no longer parses is reported and the previous registry kept. Listeners hear of each registry
+ * taken, so sessions it no longer admits can be ended.
+ *
+ * Changes are noticed by watching the file's directory (an atomic replace swaps the file's inode;
+ * a Kubernetes ConfigMap swaps a `..data` symlink beside it) and the directory of the file it
+ * resolves to, and by reading it every `REGISTRY_POLL_MS`; it is parsed only when its text changed.
  */
 export class LiveRegistry {
   #current: ChargePointRegistry;
+  #text: string;
   readonly #path: string;
   readonly #report: RegistryReport;
-  #close: () => void = () => {};
+  readonly #listeners = new Set<(registry: ChargePointRegistry) => void>();
+  readonly #watchers = new Map<string, FSWatcher>();
+  #timer: NodeJS.Timeout | undefined;
+  #poll: NodeJS.Timeout | undefined;
+  #stopped = false;
+  readonly #onHangup = () => this.#soon(true);
 
-  private constructor(path: string, initial: ChargePointRegistry, report: RegistryReport) {
+  private constructor(
+    path: string,
+    initial: ChargePointRegistry,
+    text: string,
+    report: RegistryReport,
+  ) {
     this.#path = path;
     this.#current = initial;
+    this.#text = text;
     this.#report = report;
   }
 
@@ -58,15 +96,21 @@ export class LiveRegistry {
     path: string,
     report: RegistryReport,
   ): Promise<{ ok: true; registry: LiveRegistry } | { ok: false; error: string }> {
-    const first = await readRegistryFile(path);
+    const read = await readRegistryText(path);
+    if (!read.ok) return read;
+    const first = parseRegistryText(path, read.text);
     if (!first.ok) return first;
-    const live = new LiveRegistry(path, first.registry, report);
+    const live = new LiveRegistry(path, first.registry, read.text, report);
     try {
-      live.#follow();
+      live.#watch(dirname(path));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? "error";
       return { ok: false, error: `cannot watch ${dirname(path)} for changes: ${code}` };
     }
+    await live.#watchTarget();
+    live.#poll = setInterval(() => void live.reload(false), REGISTRY_POLL_MS);
+    live.#poll.unref();
+    process.on("SIGHUP", live.#onHangup);
     return { ok: true, registry: live };
   }
 
@@ -74,38 +118,64 @@ export class LiveRegistry {
     return this.#current;
   }
 
-  /** Re-reads the file now. */
-  async reload(): Promise<void> {
-    const next = await readRegistryFile(this.#path);
-    if (next.ok) {
-      this.#current = next.registry;
-      this.#report({ ok: true, size: next.registry.size });
-    } else {
-      this.#report(next);
+  /** Calls `listener` with each registry taken from now on; returns how to stop. */
+  onChange(listener: (registry: ChargePointRegistry) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Re-reads the file now; unless forced, does nothing when its text did not change. */
+  async reload(force = true): Promise<void> {
+    const read = await readRegistryText(this.#path);
+    if (this.#stopped) return;
+    if (!read.ok) {
+      this.#report(read);
+      return;
     }
+    if (!force && read.text === this.#text) return;
+    this.#text = read.text;
+    await this.#watchTarget();
+    const next = parseRegistryText(this.#path, read.text);
+    if (!next.ok) {
+      this.#report(next);
+      return;
+    }
+    this.#current = next.registry;
+    this.#report({ ok: true, size: next.registry.size });
+    for (const listener of this.#listeners) listener(next.registry);
   }
 
   stop(): void {
-    this.#close();
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    clearInterval(this.#poll);
+    for (const watcher of this.#watchers.values()) watcher.close();
+    this.#watchers.clear();
+    process.off("SIGHUP", this.#onHangup);
   }
 
-  #follow(): void {
-    let timer: NodeJS.Timeout | undefined;
-    const soon = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => void this.reload(), 100);
-    };
-    // The directory is watched, not the file: an atomic replace swaps the file's inode.
-    const watcher = watch(dirname(this.#path), (_event, name) => {
-      if (name === basename(this.#path)) soon();
-    });
-    watcher.on("error", () => {});
-    const onHangup = () => soon();
-    process.on("SIGHUP", onHangup);
-    this.#close = () => {
-      clearTimeout(timer);
+  #soon(force: boolean): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.reload(force), SETTLE_MS);
+  }
+
+  #watch(directory: string): void {
+    if (this.#watchers.has(directory)) return;
+    const watcher = watch(directory, () => this.#soon(false));
+    // A watched directory that disappears (an old ConfigMap revision) is simply no longer watched.
+    watcher.on("error", () => {
       watcher.close();
-      process.off("SIGHUP", onHangup);
-    };
+      this.#watchers.delete(directory);
+    });
+    this.#watchers.set(directory, watcher);
+  }
+
+  /** Also watches where the path leads, when it is a symlink into another directory. */
+  async #watchTarget(): Promise<void> {
+    try {
+      this.#watch(dirname(await realpath(this.#path)));
+    } catch {
+      // No file (an empty registry) or a directory that cannot be watched: the poll still reads it.
+    }
   }
 }

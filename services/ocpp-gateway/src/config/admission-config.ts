@@ -11,6 +11,8 @@ export interface AdmissionConfig {
   readonly allowUnknown: boolean;
   readonly maxChargePoints: number;
   readonly maxAuthFailures: number;
+  readonly maxCredentialChecks: number;
+  readonly credentialCheckQueue: number;
   readonly trustedProxies: string | undefined;
   readonly tlsPort: number;
   readonly tlsCert: string | undefined;
@@ -41,6 +43,7 @@ export async function admissionFromConfig(
   const proxies = config.trustedProxies ? parseTrustedProxies(config.trustedProxies) : undefined;
   if (proxies && !proxies.ok) return proxies;
   let registry: () => ChargePointRegistry;
+  let onRegistryChange: AdmissionSettings["onRegistryChange"] = () => () => {};
   let stop = () => {};
   if (config.chargePoints) {
     const opened = await LiveRegistry.open(config.chargePoints, (event) => {
@@ -58,6 +61,7 @@ export async function admissionFromConfig(
       "charge point registry loaded",
     );
     registry = () => live.current;
+    onRegistryChange = (listener) => live.onChange(listener);
     stop = () => live.stop();
   } else {
     const empty = new ChargePointRegistry([]);
@@ -84,7 +88,10 @@ export async function admissionFromConfig(
       allowUnknown: config.allowUnknown,
       maxChargePoints: config.maxChargePoints,
       maxAuthFailures: config.maxAuthFailures,
+      maxCredentialChecks: config.maxCredentialChecks,
+      credentialCheckQueue: config.credentialCheckQueue,
       trustedProxies: proxies?.proxies,
+      onRegistryChange,
     },
     tls,
     stop,

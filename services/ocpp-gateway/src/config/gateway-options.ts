@@ -49,7 +49,22 @@ export const gatewayOptions = {
     default: 10,
     min: 1,
     description:
-      "failed handshakes from one address within a minute before it is refused for a minute",
+      "handshakes from one address failed or being checked within a minute before it is refused for a minute",
+  }),
+  maxCredentialChecks: integer({
+    env: "MAX_CREDENTIAL_CHECKS",
+    default: 2,
+    min: 1,
+    max: 64,
+    description:
+      "password checks (scrypt, on the thread pool) running at once for the whole gateway",
+  }),
+  credentialCheckQueue: integer({
+    env: "CREDENTIAL_CHECK_QUEUE",
+    default: 128,
+    min: 0,
+    description:
+      "password checks that may wait for a slot; beyond them a handshake gets 503 with Retry-After",
   }),
   trustedProxies: optionalText({
     env: "TRUSTED_PROXIES",

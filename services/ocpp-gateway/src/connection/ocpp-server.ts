@@ -12,6 +12,7 @@ import type { TLSSocket } from "node:tls";
 import { selectProtocol } from "@levity/ocpp";
 import type { Logger } from "@levity/service-kit";
 import { type WebSocket, WebSocketServer } from "ws";
+import type { Credential } from "../admission/credential.js";
 import type { ConnectionFacts, Gatekeeper } from "../admission/gatekeeper.js";
 import type { GatewayMetrics, HandshakeRejection } from "../metrics/gateway-metrics.js";
 import { clientAddress, type TrustedProxies } from "./client-address.js";
@@ -53,6 +54,8 @@ export interface AcceptedConnection {
   readonly subprotocol: string;
   /** The client's address (through trusted proxies), as rate-limited and logged. */
   readonly remoteAddress: string;
+  /** The registry credential it was admitted with (to revoke it when the registry changes). */
+  readonly credential: Credential;
 }
 
 /** The listening OCPP-J endpoints. */
@@ -63,11 +66,12 @@ export interface OcppServer {
   stopAccepting(): void;
 }
 
-function refuse(socket: Duplex, status: number, message: string): void {
+function refuse(socket: Duplex, status: number, message: string, retryAfterS?: number): void {
   const body = `${message}\n`;
   const challenge = status === 401 ? 'WWW-Authenticate: Basic realm="OCPP"\r\n' : "";
+  const retry = retryAfterS === undefined ? "" : `Retry-After: ${retryAfterS}\r\n`;
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\n${challenge}Content-Type: text/plain\r\n` +
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\n${challenge}${retry}Content-Type: text/plain\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }
@@ -171,12 +175,14 @@ export async function startOcppServer(
       });
       if (!admission.ok) {
         rejected(admission.reason);
-        // An address already refused for its failures is not logged again at each attempt.
-        logger[admission.reason === "rate-limited" ? "debug" : "warn"](
+        // An address already refused for its failures, or a check the gateway had no room for,
+        // is not logged at each attempt: a flood would flood the log too.
+        const quiet = admission.reason === "rate-limited" || admission.reason === "busy";
+        logger[quiet ? "debug" : "warn"](
           { cpId: decision.identity, address, reason: admission.reason, status: admission.status },
           "handshake refused",
         );
-        return refuse(socket, admission.status, admission.message);
+        return refuse(socket, admission.status, admission.message, admission.retryAfterS);
       }
       if (socket.destroyed) return;
       wss.handleUpgrade(request, socket, head, (ws) => {
@@ -190,6 +196,7 @@ export async function startOcppServer(
           identity: decision.identity,
           subprotocol: ws.protocol,
           remoteAddress: address,
+          credential: admission.credential,
         });
       });
     };

@@ -4,8 +4,13 @@ import {
   parseBasicAuthorization,
 } from "../../src/admission/basic-credentials.js";
 import { ChargePointRegistry } from "../../src/admission/charge-point-registry.js";
+import { CheckSlots } from "../../src/admission/check-slots.js";
 import { FailureLimiter } from "../../src/admission/failure-limiter.js";
-import { type ConnectionFacts, Gatekeeper } from "../../src/admission/gatekeeper.js";
+import {
+  type Admission,
+  type ConnectionFacts,
+  Gatekeeper,
+} from "../../src/admission/gatekeeper.js";
 import { hashPassword, SCRYPT_COST, verifyPassword } from "../../src/admission/password-hash.js";
 
 const KEY = "0123456789abcdef0123456789abcdef01234567";
@@ -33,7 +38,12 @@ function facts(overrides: Partial<ConnectionFacts>): ConnectionFacts {
 }
 
 async function gatekeeper(
-  options: { allowUnknown?: boolean; maxUnknown?: number; maxFailures?: number } = {},
+  options: {
+    allowUnknown?: boolean;
+    maxUnknown?: number;
+    maxFailures?: number;
+    slots?: CheckSlots;
+  } = {},
 ) {
   let now = 0;
   const current = await registry();
@@ -45,21 +55,25 @@ async function gatekeeper(
       windowMs: 60_000,
       blockMs: 60_000,
     }),
+    options.slots ?? new CheckSlots(4, 1_000),
     () => now,
   );
   return { keeper, advance: (ms: number) => (now += ms) };
 }
 
+const statuses = (admissions: readonly Admission[]) =>
+  admissions.map((a) => (a.ok ? 101 : a.status)).sort();
+
 describe("gatekeeper", () => {
   it("admits a profile-1 charge point with its key, as hex text or as the raw bytes", async () => {
     const { keeper } = await gatekeeper();
-    expect(await keeper.admit(facts({ authorization: basic("CP-1", KEY) }))).toEqual({
+    expect(await keeper.admit(facts({ authorization: basic("CP-1", KEY) }))).toMatchObject({
       ok: true,
       profile: 1,
     });
     expect(
       await keeper.admit(facts({ authorization: basic("CP-1", Buffer.from(KEY, "hex")) })),
-    ).toEqual({ ok: true, profile: 1 });
+    ).toMatchObject({ ok: true, profile: 1 });
   });
 
   it.each([
@@ -108,7 +122,7 @@ describe("gatekeeper", () => {
       await keeper.admit(
         facts({ identity: "CP-2", secure: true, authorization: basic("CP-2", KEY) }),
       ),
-    ).toEqual({ ok: true, profile: 2 });
+    ).toMatchObject({ ok: true, profile: 2 });
     expect(
       await keeper.admit(
         facts({
@@ -117,7 +131,7 @@ describe("gatekeeper", () => {
           certificate: { trusted: true, commonName: "CP-3" },
         }),
       ),
-    ).toEqual({ ok: true, profile: 3 });
+    ).toMatchObject({ ok: true, profile: 3 });
   });
 
   it("refuses an address that keeps failing for a while, then lets it try again", async () => {
@@ -129,9 +143,9 @@ describe("gatekeeper", () => {
     });
     expect(
       await keeper.admit(facts({ address: "10.0.0.2", authorization: basic("CP-1", KEY) })),
-    ).toEqual({ ok: true, profile: 1 });
+    ).toMatchObject({ ok: true, profile: 1 });
     advance(61_000);
-    expect(await keeper.admit(facts({ authorization: basic("CP-1", KEY) }))).toEqual({
+    expect(await keeper.admit(facts({ authorization: basic("CP-1", KEY) }))).toMatchObject({
       ok: true,
       profile: 1,
     });
@@ -139,14 +153,69 @@ describe("gatekeeper", () => {
 
   it("admits unregistered charge points only in open mode, and only up to its bound", async () => {
     const { keeper } = await gatekeeper({ allowUnknown: true, maxUnknown: 2 });
-    expect(await keeper.admit(facts({ identity: "LAB-1" }))).toEqual({ ok: true, profile: 0 });
-    expect(await keeper.admit(facts({ identity: "LAB-2" }))).toEqual({ ok: true, profile: 0 });
-    expect(await keeper.admit(facts({ identity: "LAB-1" }))).toEqual({ ok: true, profile: 0 });
+    expect(await keeper.admit(facts({ identity: "LAB-1" }))).toMatchObject({
+      ok: true,
+      profile: 0,
+    });
+    expect(await keeper.admit(facts({ identity: "LAB-2" }))).toMatchObject({
+      ok: true,
+      profile: 0,
+    });
+    expect(await keeper.admit(facts({ identity: "LAB-1" }))).toMatchObject({
+      ok: true,
+      profile: 0,
+    });
     expect(await keeper.admit(facts({ identity: "LAB-3" }))).toMatchObject({
       status: 503,
       reason: "capacity",
     });
     expect(await keeper.admit(facts({ identity: "CP-1" }))).toMatchObject({ status: 401 });
+  });
+
+  it("counts guesses in flight: of 20 wrong keys sent at once, only the limit's worth are checked", async () => {
+    const { keeper } = await gatekeeper({ maxFailures: 5 });
+    const guesses = Array.from({ length: 20 }, (_, i) =>
+      keeper.admit(facts({ authorization: basic("CP-1", `wrong-guess-${i}`) })),
+    );
+    expect(statuses(await Promise.all(guesses))).toEqual([
+      ...Array<number>(5).fill(401),
+      ...Array<number>(15).fill(429),
+    ]);
+    // The address is now blocked, even for the right key.
+    expect(await keeper.admit(facts({ authorization: basic("CP-1", KEY) }))).toMatchObject({
+      status: 429,
+    });
+  });
+
+  it("releases an attempt that succeeds, so a fleet behind one address is not limited by its own logins", async () => {
+    const { keeper } = await gatekeeper({ maxFailures: 3 });
+    for (let round = 0; round < 5; round++) {
+      const logins = Array.from({ length: 3 }, () =>
+        keeper.admit(facts({ authorization: basic("CP-1", KEY) })),
+      );
+      expect(statuses(await Promise.all(logins))).toEqual([101, 101, 101]);
+    }
+  });
+
+  it("answers 503 with Retry-After when no credential check can start, without counting it as a failure", async () => {
+    const { keeper } = await gatekeeper({ maxFailures: 1, slots: new CheckSlots(1, 0) });
+    const [first, second] = await Promise.all([
+      keeper.admit(facts({ authorization: basic("CP-1", KEY), address: "10.0.0.1" })),
+      keeper.admit(facts({ authorization: basic("CP-1", KEY), address: "10.0.0.2" })),
+    ]);
+    expect(first).toMatchObject({ ok: true });
+    expect(second).toMatchObject({ ok: false, status: 503, reason: "busy", retryAfterS: 1 });
+    // Not a failure: the address (limit 1) may try again at once.
+    expect(
+      await keeper.admit(facts({ authorization: basic("CP-1", KEY), address: "10.0.0.2" })),
+    ).toMatchObject({ ok: true });
+  });
+
+  it("accepts a hex key in capitals: hexBinary is case-insensitive", async () => {
+    const { keeper } = await gatekeeper();
+    expect(
+      await keeper.admit(facts({ authorization: basic("CP-1", KEY.toUpperCase()) })),
+    ).toMatchObject({ ok: true, profile: 1 });
   });
 
   it("stops accepting a key once the registry changes it", async () => {
@@ -155,6 +224,7 @@ describe("gatekeeper", () => {
       () => current,
       { allowUnknown: false, maxUnknown: 0 },
       new FailureLimiter({ maxFailures: 100, windowMs: 1, blockMs: 1 }),
+      new CheckSlots(4, 1_000),
       () => 0,
     );
     expect((await keeper.admit(facts({ authorization: basic("CP-1", KEY) }))).ok).toBe(true);
@@ -183,11 +253,23 @@ describe("credentials", () => {
     expect(parseBasicAuthorization(undefined)).toBeUndefined();
   });
 
-  it("tries a key as sent and as the hex text of its bytes", () => {
+  it("tries a raw key as sent and as the hex text of its bytes, never case-folded", () => {
     const raw = Buffer.from([0xab, 0x01]);
     expect(authorizationKeyForms(raw)).toEqual([raw, Buffer.from("ab01")]);
-    const text = Buffer.from("ab01");
-    expect(authorizationKeyForms(text)).toEqual([text, Buffer.from("61623031")]);
+    const chosen = Buffer.from("Correct Horse");
+    expect(authorizationKeyForms(chosen)).toEqual([chosen, Buffer.from(chosen.toString("hex"))]);
+  });
+
+  it("tries hex text in lower case, as sent and in capitals", () => {
+    expect(authorizationKeyForms(Buffer.from("ab01"))).toEqual([
+      Buffer.from("ab01"),
+      Buffer.from("AB01"),
+    ]);
+    expect(authorizationKeyForms(Buffer.from("aB01"))).toEqual([
+      Buffer.from("ab01"),
+      Buffer.from("aB01"),
+      Buffer.from("AB01"),
+    ]);
   });
 
   it("hashes with a salt and verifies in constant time", async () => {

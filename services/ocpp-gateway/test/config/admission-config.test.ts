@@ -8,6 +8,8 @@ const open: AdmissionConfig = {
   allowUnknown: true,
   maxChargePoints: 10,
   maxAuthFailures: 10,
+  maxCredentialChecks: 2,
+  credentialCheckQueue: 128,
   trustedProxies: undefined,
   tlsPort: 9443,
   tlsCert: undefined,

@@ -70,7 +70,10 @@ beforeAll(async () => {
         allowUnknown: false,
         maxChargePoints: 10,
         maxAuthFailures: 1_000,
+        maxCredentialChecks: 2,
+        credentialCheckQueue: 128,
         trustedProxies: undefined,
+        onRegistryChange: () => () => {},
       },
       tls: {
         port: 0,
@@ -170,7 +173,15 @@ describe("who gets in", () => {
     await cp.close();
   });
 
-  it("follows registry edits live without dropping open sessions", async () => {
+  it("accepts an AuthorizationKey sent in capitals: hexBinary is case-insensitive", async () => {
+    const cp = await OcppClient.connect(g.url, "P1", {
+      headers: { Authorization: basic("P1", KEY.toUpperCase()) },
+    });
+    expect(await cp.call("Heartbeat", {})).toMatchObject({ kind: "result" });
+    await cp.close();
+  });
+
+  it("follows registry edits live: a new charge point gets in, the others keep their sessions", async () => {
     const staying = await OcppClient.connect(g.url, "P1", {
       headers: { Authorization: basic("P1", KEY) },
     });
@@ -182,7 +193,7 @@ describe("who gets in", () => {
     const hash = await hashPassword(Buffer.from(KEY), SCRYPT_COST.generated);
     await writeRegistryFile(
       file,
-      live.current.with({ identity: "LATE", securityProfile: 1, passwordHash: hash }).without("P1"),
+      live.current.with({ identity: "LATE", securityProfile: 1, passwordHash: hash }),
     );
     await eventually(async () => {
       const late = await OcppClient.connect(g.url, "LATE", {
@@ -191,12 +202,35 @@ describe("who gets in", () => {
       await late.close();
     });
     expect(await staying.call("Heartbeat", {})).toMatchObject({ kind: "result" });
-    expect(
-      await refusal(
-        OcppClient.connect(g.url, "P1", { headers: { Authorization: basic("P1", KEY) } }),
-      ),
-    ).toBe(404);
     await staying.close();
+  });
+
+  it("checks at most the limit's worth of 50 wrong keys sent at once from one address", async () => {
+    const registry = await registryOf("GUESSED");
+    const strict = await startTestGateway(nats.url, newStreamSpace(), {
+      admission: {
+        registry: () => registry,
+        allowUnknown: false,
+        maxChargePoints: 10,
+        maxAuthFailures: 5,
+        maxCredentialChecks: 2,
+        credentialCheckQueue: 128,
+        trustedProxies: undefined,
+        onRegistryChange: () => () => {},
+      },
+    });
+    const guesses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        refusal(
+          OcppClient.connect(strict.url, "GUESSED", {
+            headers: { Authorization: basic("GUESSED", `${i}`.padStart(40, "0")) },
+          }),
+        ),
+      ),
+    );
+    const count = (status: number) => guesses.filter((got) => got === status).length;
+    expect({ 401: count(401), 429: count(429) }).toEqual({ 401: 5, 429: 45 });
+    await strict.stop();
   });
 
   it("refuses an address that keeps failing with 429 for a while", async () => {
@@ -207,7 +241,10 @@ describe("who gets in", () => {
         allowUnknown: false,
         maxChargePoints: 10,
         maxAuthFailures: 3,
+        maxCredentialChecks: 2,
+        credentialCheckQueue: 128,
         trustedProxies: undefined,
+        onRegistryChange: () => () => {},
       },
     });
     for (let i = 0; i < 3; i++)
@@ -231,7 +268,10 @@ describe("who gets in", () => {
         allowUnknown: false,
         maxChargePoints: 10,
         maxAuthFailures: 3,
+        maxCredentialChecks: 2,
+        credentialCheckQueue: 128,
         trustedProxies: proxies.proxies,
+        onRegistryChange: () => () => {},
       },
     });
     const from = (address: string, password: string) => ({
