@@ -6,7 +6,7 @@ import { guessFlood, guessFloodOptions, renderGuessFlood } from "./scenarios/gue
 import { natsRestart, natsRestartOptions, renderNatsRestart } from "./scenarios/nats-restart.js";
 import { startLevity } from "./scenarios/systems.js";
 
-// pnpm --filter @levity/bench scenario <abuse|admission|nats-restart>: one scenario alone, after pnpm build
+// pnpm --filter @levity/bench scenario <abuse|admission|guess-flood|nats-restart>: one scenario alone, after pnpm build
 // (pnpm bench runs them with the others). Writes .bench/<scenario>.json and prints its report.
 
 const quick = process.env.BENCH_QUICK === "1";
@@ -23,6 +23,10 @@ const scenarios: Record<string, () => Promise<{ result: unknown; report: string 
     } finally {
       await levity.stop();
     }
+  },
+  "guess-flood": async () => {
+    const result = await guessFlood(guessFloodOptions(quick));
+    return { result, report: renderGuessFlood(result) };
   },
   "nats-restart": async () => {
     const levity = await startLevity();

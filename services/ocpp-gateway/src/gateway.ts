@@ -193,6 +193,7 @@ export async function startGateway(
       maxFailures: settings.admission.maxAuthFailures,
       windowMs: 60_000,
       blockMs: 60_000,
+      maxWaiting: settings.admission.credentialCheckQueue,
     }),
     new CheckSlots(settings.admission.maxCredentialChecks, settings.admission.credentialCheckQueue),
     now,

@@ -52,7 +52,7 @@ export type Admission =
     };
 
 // Refusals that say nothing about the attempt's credentials: they do not count as failures.
-const NOT_FAILURES: ReadonlySet<AdmissionRejection> = new Set(["capacity", "busy"]);
+const NOT_FAILURES: ReadonlySet<AdmissionRejection> = new Set(["capacity", "busy", "rate-limited"]);
 
 /** How open the gateway is to charge points it does not know. */
 export interface OpenMode {
@@ -73,6 +73,14 @@ function refuse(
 }
 
 const digest = (secret: Buffer) => createHash("sha256").update(secret).digest();
+
+const RATE_LIMITED = refuse(
+  429,
+  "rate-limited",
+  "too many failed attempts from this address, try later",
+);
+const BUSY = refuse(503, "busy", "too many credential checks in progress, try again shortly", 1);
+const WRONG_CREDENTIALS = refuse(401, "bad-credentials", "wrong credentials");
 
 /**
  * Decides, before the WebSocket upgrade, whether a charge point may connect: unknown identity 404,
@@ -105,46 +113,54 @@ export class Gatekeeper {
   }
 
   async admit(facts: ConnectionFacts): Promise<Admission> {
-    // Counted before the (slow) check, so attempts arriving together cannot pass the limit.
-    const attempt = this.#limiter.reserve(facts.address, this.#now());
-    if (!attempt) {
-      return refuse(429, "rate-limited", "too many failed attempts from this address, try later");
-    }
-    const decision = await this.#decide(facts);
-    this.#limiter.settle(attempt, !decision.ok && !NOT_FAILURES.has(decision.reason), this.#now());
-    return decision;
+    if (this.#limiter.blocked(facts.address, this.#now())) return RATE_LIMITED;
+    const { admission, counted } = await this.#decide(facts);
+    if (!counted && !admission.ok && !NOT_FAILURES.has(admission.reason))
+      this.#limiter.fail(facts.address, this.#now());
+    return admission;
   }
 
-  async #decide(facts: ConnectionFacts): Promise<Admission> {
+  /** The decision, and whether the limiter already counted it (a slow check settles its own). */
+  async #decide(facts: ConnectionFacts): Promise<{ admission: Admission; counted: boolean }> {
+    const quick = (admission: Admission) => ({ admission, counted: false });
     const record = this.#registry().get(facts.identity);
-    if (!record) return this.#admitUnknown(facts.identity);
+    if (!record) return quick(this.#admitUnknown(facts.identity));
     if (record.securityProfile >= 2 && !facts.secure) {
-      return refuse(403, "weaker-profile", `profile ${record.securityProfile} requires TLS`);
+      return quick(refuse(403, "weaker-profile", `profile ${record.securityProfile} requires TLS`));
     }
     if (record.securityProfile === 3) {
       const certificate = facts.certificate;
       if (!certificate?.trusted)
-        return refuse(403, "certificate", "a trusted client certificate is required");
+        return quick(refuse(403, "certificate", "a trusted client certificate is required"));
       if (certificate.commonName !== facts.identity) {
-        return refuse(403, "certificate", "the certificate's CN does not match the identity");
+        return quick(
+          refuse(403, "certificate", "the certificate's CN does not match the identity"),
+        );
       }
-      return { ok: true, profile: 3, credential: credentialOf(record) };
+      return quick({ ok: true, profile: 3, credential: credentialOf(record) });
     }
     const credentials = parseBasicAuthorization(facts.authorization);
     if (!credentials)
-      return refuse(401, "missing-credentials", "HTTP Basic credentials are required");
+      return quick(refuse(401, "missing-credentials", "HTTP Basic credentials are required"));
     if (credentials.username !== facts.identity || !record.passwordHash) {
-      return refuse(401, "bad-credentials", "wrong credentials");
+      return quick(refuse(401, "bad-credentials", "wrong credentials"));
     }
-    const matches = await this.#passwordMatches(
-      facts.identity,
-      record.passwordHash,
-      credentials.password,
-    );
-    if (matches === "busy")
-      return refuse(503, "busy", "too many credential checks in progress, try again shortly", 1);
-    if (!matches) return refuse(401, "bad-credentials", "wrong credentials");
-    return { ok: true, profile: record.securityProfile, credential: credentialOf(record) };
+    const admitted: Admission = {
+      ok: true,
+      profile: record.securityProfile,
+      credential: credentialOf(record),
+    };
+    const forms = authorizationKeyForms(credentials.password);
+    const known = this.#verified.get(facts.identity);
+    // A key verified before costs a hash comparison: decided at once, like the checks above.
+    if (known?.hash === record.passwordHash) {
+      const matches = forms.some((form) => timingSafeEqual(digest(form), known.digest));
+      return quick(matches ? admitted : WRONG_CREDENTIALS);
+    }
+    return {
+      admission: await this.#checkPassword(facts, record.passwordHash, forms, admitted),
+      counted: true,
+    };
   }
 
   #admitUnknown(identity: string): Admission {
@@ -159,23 +175,29 @@ export class Gatekeeper {
     return { ok: true, profile: 0, credential: credentialOf(undefined) };
   }
 
-  async #passwordMatches(
-    identity: string,
+  /**
+   * A key derivation (scrypt), counted against the address from the moment it is allowed to start
+   * and run in one of the gateway's check slots.
+   */
+  async #checkPassword(
+    facts: ConnectionFacts,
     hash: string,
-    password: Buffer,
-  ): Promise<boolean | "busy"> {
-    const forms = authorizationKeyForms(password);
-    const known = this.#verified.get(identity);
-    if (known?.hash === hash) {
-      return forms.some((form) => timingSafeEqual(digest(form), known.digest));
-    }
+    forms: readonly Buffer[],
+    admitted: Admission,
+  ): Promise<Admission> {
+    const reservation = await this.#limiter.reserve(facts.address, this.#now());
+    if (reservation.kind === "limited") return RATE_LIMITED;
+    if (reservation.kind === "busy") return BUSY;
     const checked = await this.#slots.run(async () => {
       for (const form of forms) if (await verifyPassword(form, hash)) return form;
       return undefined;
     });
-    if (!checked.ok) return "busy";
-    if (!checked.value) return false;
-    this.#verified.set(identity, { hash, digest: digest(checked.value) });
-    return true;
+    const matched = checked.ok ? checked.value : undefined;
+    // No slot is not a failure of the credentials: the place is given back uncounted.
+    this.#limiter.settle(reservation.attempt, checked.ok && !matched, this.#now());
+    if (!checked.ok) return BUSY;
+    if (!matched) return WRONG_CREDENTIALS;
+    this.#verified.set(facts.identity, { hash, digest: digest(matched) });
+    return admitted;
   }
 }

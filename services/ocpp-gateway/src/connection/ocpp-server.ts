@@ -66,6 +66,10 @@ export interface OcppServer {
   stopAccepting(): void;
 }
 
+// Refusals that say "not now": answered after this delay (see their use).
+const TARPITTED: ReadonlySet<string> = new Set(["rate-limited", "busy"]);
+const TARPIT_MS = 1_000;
+
 function refuse(socket: Duplex, status: number, message: string, retryAfterS?: number): void {
   const body = `${message}\n`;
   const challenge = status === 401 ? 'WWW-Authenticate: Basic realm="OCPP"\r\n' : "";
@@ -182,7 +186,17 @@ export async function startOcppServer(
           { cpId: decision.identity, address, reason: admission.reason, status: admission.status },
           "handshake refused",
         );
-        return refuse(socket, admission.status, admission.message, admission.retryAfterS);
+        if (!TARPITTED.has(admission.reason))
+          return refuse(socket, admission.status, admission.message, admission.retryAfterS);
+        // Answered a second later: a client that retries at once (a guesser) would otherwise
+        // make the gateway accept and refuse thousands of handshakes a second, at the expense
+        // of the charge points it serves. The client holds its socket meanwhile either way.
+        const timer = setTimeout(
+          () => refuse(socket, admission.status, admission.message, admission.retryAfterS),
+          TARPIT_MS,
+        );
+        socket.once("close", () => clearTimeout(timer));
+        return;
       }
       if (socket.destroyed) return;
       wss.handleUpgrade(request, socket, head, (ws) => {
