@@ -1,8 +1,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { JetStreamEventLog, type LevityEvent } from "@levity/events";
+import type { LevityEvent } from "@levity/events";
 import { readEvents } from "@levity/events/testing";
+import { JetStreamEventLog } from "@levity/nats";
 import { type Stack, startStack, testStackOptions } from "@levity/stack";
 import {
   eventually,

@@ -1,5 +1,5 @@
-import { JetStreamEventLog } from "@levity/events";
 import { storeSyntheticFleet } from "@levity/events/testing";
+import { JetStreamEventLog } from "@levity/nats";
 import {
   fleetSeries,
   type GatewayProcess,

@@ -8,7 +8,10 @@ export {
 } from "./batch/batch-codec.js";
 export { batchMessageId, MAX_EVENTS_PER_BATCH, type RawStoredBatch } from "./batch/stored-batch.js";
 export { CLOSE_REASONS, type CloseReason } from "./contract/close-reasons.js";
+export { COMMAND_FAILURES, type CommandFailure } from "./contract/command-failures.js";
 export {
+  type CommandEvent,
+  type CommandEventType,
   type CpEvent,
   type CpEventType,
   EVENT_TYPES,
@@ -18,6 +21,7 @@ export {
   eventSchemas,
   type GatewayEvent,
   type GatewayEventType,
+  isCommandEvent,
   isCpEvent,
   isEventType,
   type LevityEvent,
@@ -28,13 +32,15 @@ export { type ContractViolation, validateEvent } from "./contract/validate-event
 export type {
   AppendAck,
   EventLog,
+  KeyedAck,
+  KeyedRecord,
   LogReader,
   LogRecord,
   OutgoingMessage,
 } from "./log/event-log.js";
 export { FileJournal, type JournalContents, JournalCorruptError } from "./log/file-journal.js";
 export { InProcessEventLog, type InProcessEventLogOptions } from "./log/in-process-event-log.js";
-export { JetStreamEventLog, type JetStreamEventLogOptions } from "./log/jetstream-event-log.js";
+export { recordOf } from "./log/log-record.js";
 export { err, ok, type Result } from "./result.js";
 export { decodeSubjectToken, encodeSubjectToken } from "./subjects/subject-token.js";
 export { type SubjectSpace, subjectSpace } from "./subjects/subjects.js";

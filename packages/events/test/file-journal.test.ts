@@ -2,9 +2,9 @@ import { appendFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FileJournal, InProcessEventLog, JournalCorruptError } from "../src/index.js";
+import { encodeBatch, FileJournal, InProcessEventLog, JournalCorruptError } from "../src/index.js";
+import { append, eventLogContract } from "../src/testing/event-log-contract.js";
 import { cpEvent, readEvents } from "../src/testing/index.js";
-import { append, eventLogContract } from "./event-log-contract.js";
 
 let dir: string;
 beforeEach(async () => {
@@ -33,6 +33,19 @@ eventLogContract("in-process with a file journal", async () => {
 });
 
 describe("file journal", () => {
+  it("keeps each message's key across a restart, so a key's next append still needs its last", async () => {
+    const path = join(dir, "events.jsonl");
+    const first = await openLog(path);
+    const message = { producer: "api", messageId: "k1", data: encodeBatch(batch("K", 1)) };
+    expect(await first.log.appendKeyed("cmd-9", message, 0)).toEqual({ ok: true, sequence: 1 });
+    await first.log.close();
+    const second = await openLog(path);
+    expect((await second.log.lastOfKey("cmd-9"))?.sequence).toBe(1);
+    const again = { ...message, messageId: "k1-again" };
+    expect(await second.log.appendKeyed("cmd-9", again, 0)).toMatchObject({ ok: false });
+    await second.log.close();
+  });
+
   it("keeps every message across a restart, in order", async () => {
     const path = join(dir, "events.jsonl");
     const first = await openLog(path);

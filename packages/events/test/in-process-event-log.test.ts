@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { InProcessEventLog } from "../src/index.js";
+import { append, eventLogContract, take } from "../src/testing/event-log-contract.js";
 import { cpEvent } from "../src/testing/index.js";
-import { append, eventLogContract, take } from "./event-log-contract.js";
 
 eventLogContract("in-process", async () => {
   const log = new InProcessEventLog();

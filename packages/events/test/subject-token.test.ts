@@ -84,7 +84,8 @@ describe("subject space", () => {
       expect(tokens[2]).toMatch(NATS_TOKEN);
     }
     expect(subjects.allEvents).toBe("ocpp.events.*");
-    expect(subjects.commands("CP.1>")).toBe("ocpp.cmd.CP_2E1_3E");
+    expect(subjects.commands("CP.1>", "s.1")).toBe("ocpp.cmd.CP_2E1_3E.s_2E1");
+    expect(subjects.keyed("c*1")).toBe("ocpp.keyed.c_2A1");
   });
 
   it("rejects a prefix with wildcards or empty tokens", () => {

@@ -10,7 +10,19 @@ export {
   parseFrame,
 } from "./rpc/frame.js";
 export { MAX_MESSAGE_ID_LENGTH, MessageType } from "./rpc/message-type.js";
+export { CallTimeout, ConnectionClosed, PendingCalls } from "./rpc/pending-calls.js";
 export type { MessageValidator, PayloadViolation } from "./schemas/message-validator.js";
-export { OCPP16_CP_ACTIONS, OCPP16_CS_ACTIONS, type Ocpp16CpAction } from "./v16/ocpp16-actions.js";
+export {
+  OCPP16_COMMAND_ACTIONS,
+  OCPP16_CP_ACTIONS,
+  OCPP16_CS_ACTIONS,
+  type Ocpp16CommandAction,
+  type Ocpp16CpAction,
+} from "./v16/ocpp16-actions.js";
 export type * from "./v16/ocpp16-messages.generated.js";
-export { OCPP16_SCHEMA_IDS, OCPP16_SCHEMAS, ocpp16Validator } from "./v16/ocpp16-schemas.js";
+export {
+  OCPP16_SCHEMA_IDS,
+  OCPP16_SCHEMAS,
+  ocpp16CommandValidator,
+  ocpp16Validator,
+} from "./v16/ocpp16-schemas.js";

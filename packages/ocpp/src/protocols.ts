@@ -1,7 +1,7 @@
 import { type ErrorCodeTable, OCPP16_ERROR_CODES } from "./rpc/error-codes.js";
 import type { MessageValidator } from "./schemas/message-validator.js";
 import { OCPP16_CS_ACTIONS } from "./v16/ocpp16-actions.js";
-import { ocpp16Validator } from "./v16/ocpp16-schemas.js";
+import { ocpp16CommandValidator, ocpp16Validator } from "./v16/ocpp16-schemas.js";
 
 /** One OCPP-J version: its WebSocket subprotocol name, error spelling and schemas. */
 export interface OcppProtocol {
@@ -11,6 +11,8 @@ export interface OcppProtocol {
   readonly validator: MessageValidator;
   /** Actions of this version that only the central system sends: answered NotSupported. */
   readonly centralSystemActions: ReadonlySet<string>;
+  /** Validates the commands the central system sends and the charge point's answers to them. */
+  readonly commands: MessageValidator;
 }
 
 export const OCPP16: OcppProtocol = {
@@ -18,6 +20,7 @@ export const OCPP16: OcppProtocol = {
   errorCodes: OCPP16_ERROR_CODES,
   validator: ocpp16Validator,
   centralSystemActions: new Set(OCPP16_CS_ACTIONS),
+  commands: ocpp16CommandValidator,
 };
 
 /** Supported versions in order of preference; OCPP 2.0.1 joins this table. */

@@ -22,5 +22,4 @@ export {
 export { onShutdownSignals } from "./lifecycle/shutdown-signals.js";
 export { untilOpened } from "./lifecycle/until-opened.js";
 export { createLogger, type Logger, type LoggerOptions } from "./logging/create-logger.js";
-export { connectNats, type NatsLink } from "./nats/connect-nats.js";
 export { type OpsServer, type OpsServerOptions, startOpsServer } from "./ops/ops-server.js";

@@ -1,7 +1,7 @@
-import { JetStreamEventLog } from "@levity/events";
 import { KvSnapshotStore } from "@levity/metrics-projector";
+import { connectNats, JetStreamEventLog } from "@levity/nats";
 import { KvTransactionIdBlocks } from "@levity/ocpp-gateway";
-import { connectNats, type Logger } from "@levity/service-kit";
+import type { Logger } from "@levity/service-kit";
 import type { Storage } from "./storage.js";
 
 /** Storage in NATS JetStream, exactly as the split services use it. */

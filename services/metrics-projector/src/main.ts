@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-import { JetStreamEventLog } from "@levity/events";
+import { connectNats, JetStreamEventLog } from "@levity/nats";
 import {
-  connectNats,
   createLogger,
   onShutdownSignals,
   readConfig,

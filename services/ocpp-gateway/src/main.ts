@@ -1,12 +1,6 @@
 #!/usr/bin/env node
-import { JetStreamEventLog } from "@levity/events";
-import {
-  connectNats,
-  createLogger,
-  onShutdownSignals,
-  readConfig,
-  startOpsServer,
-} from "@levity/service-kit";
+import { connectNats, JetStreamEventLog } from "@levity/nats";
+import { createLogger, onShutdownSignals, readConfig, startOpsServer } from "@levity/service-kit";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { admissionFromConfig } from "./config/admission-config.js";
 import { gatewayOptions } from "./config/gateway-options.js";

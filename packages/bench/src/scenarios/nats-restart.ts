@@ -1,4 +1,4 @@
-import { JetStreamEventLog } from "@levity/events";
+import { JetStreamEventLog } from "@levity/nats";
 import { connect } from "@nats-io/transport-node";
 import { LoadDriver } from "../load/load-driver.js";
 import { scrapeMetrics, value } from "../measure/scrape.js";

@@ -1,5 +1,5 @@
-import { JetStreamEventLog } from "@levity/events";
 import { storeSyntheticFleet } from "@levity/events/testing";
+import { JetStreamEventLog } from "@levity/nats";
 import { connect } from "@nats-io/transport-node";
 import { scrapeMetrics, value } from "../measure/scrape.js";
 import { startLevity } from "./systems.js";

@@ -1,5 +1,6 @@
-import { JetStreamEventLog, type LevityEvent } from "@levity/events";
+import type { LevityEvent } from "@levity/events";
 import { readEvents } from "@levity/events/testing";
+import { JetStreamEventLog } from "@levity/nats";
 import {
   type GatewayProcess,
   launchGateway,

@@ -28,6 +28,23 @@ function cpEvent<K extends string, S extends TSchema>(type: K, payload: S) {
   );
 }
 
+/**
+ * An event about a command to one charge point: its request and its outcome. Not tied to a
+ * session (the charge point may have none), so it neither creates nor touches a session.
+ */
+function commandEvent<K extends string, S extends TSchema>(type: K, payload: S) {
+  return Type.Object(
+    {
+      ...common,
+      type: Type.Literal(type),
+      cpId: NonEmptyText(255),
+      commandId: NonEmptyText(64),
+      payload,
+    },
+    { additionalProperties: false, $id: `levity.event.${type}.v${EVENT_VERSION}` },
+  );
+}
+
 /** An event about a gateway process as a whole. */
 function gatewayEvent<K extends string, S extends TSchema>(type: K, payload: S) {
   return Type.Object(
@@ -52,6 +69,9 @@ export const eventSchemas = {
   "tx.started": cpEvent("tx.started", P.TransactionStartedPayload),
   "tx.stopped": cpEvent("tx.stopped", P.TransactionStoppedPayload),
   "meter.values": cpEvent("meter.values", P.MeterValuesPayload),
+  "command.requested": commandEvent("command.requested", P.CommandRequestedPayload),
+  "command.completed": commandEvent("command.completed", P.CommandCompletedPayload),
+  "command.failed": commandEvent("command.failed", P.CommandFailedPayload),
   "gateway.alive": gatewayEvent("gateway.alive", P.GatewayAlivePayload),
   "gateway.stopped": gatewayEvent("gateway.stopped", P.GatewayStoppedPayload),
   "gateway.lost": gatewayEvent("gateway.lost", P.GatewayLostPayload),
@@ -63,8 +83,12 @@ export type EventType = keyof Schemas;
 export type EventOf<K extends EventType> = Static<Schemas[K]>;
 /** Any event of the contract, discriminated by `type`. */
 export type LevityEvent = { [K in EventType]: EventOf<K> }[EventType];
-export type CpEvent = Extract<LevityEvent, { cpId: string }>;
-export type GatewayEvent = Exclude<LevityEvent, CpEvent>;
+/** Events of a charge point's session. */
+export type CpEvent = Extract<LevityEvent, { sessionId: string }>;
+/** Events of a command to a charge point. */
+export type CommandEvent = Extract<LevityEvent, { commandId: string }>;
+export type CommandEventType = CommandEvent["type"];
+export type GatewayEvent = Exclude<LevityEvent, CpEvent | CommandEvent>;
 export type CpEventType = CpEvent["type"];
 export type GatewayEventType = GatewayEvent["type"];
 /** The payload of one event type. */
@@ -80,5 +104,10 @@ export function isEventType(type: string): type is EventType {
 
 /** True for events that belong to a charge point session. */
 export function isCpEvent(event: LevityEvent): event is CpEvent {
-  return "cpId" in event;
+  return "sessionId" in event;
+}
+
+/** True for events of a command. */
+export function isCommandEvent(event: LevityEvent): event is CommandEvent {
+  return "commandId" in event;
 }

@@ -1,5 +1,6 @@
 import { Type } from "@sinclair/typebox";
 import { CLOSE_REASONS } from "./close-reasons.js";
+import { COMMAND_FAILURES } from "./command-failures.js";
 import { ConnectorId, EpochMs, NonEmptyText, Text } from "./fields.js";
 
 // Payloads are version-agnostic: OCPP 1.6 and 2.0.1 messages both map onto them.
@@ -145,5 +146,52 @@ export const GatewayStoppedPayload = Type.Object(
 
 export const GatewayLostPayload = Type.Object(
   { instance: NonEmptyText(64), lastAliveAt: EpochMs },
+  { additionalProperties: false },
+);
+
+/** An OCPP payload, kept as the charge point or the operator sent it (checked against its schema first). */
+const OcppPayload = Type.Record(Type.String(), Type.Unknown());
+
+export const CommandRequestedPayload = Type.Object(
+  {
+    action: NonEmptyText(64),
+    request: OcppPayload,
+    /** The name of the API token that asked (or of the automation that decided). */
+    requestedBy: NonEmptyText(64),
+    /** Past this moment the command is dropped, never sent late. */
+    deadline: EpochMs,
+    idempotencyKey: Type.Optional(NonEmptyText(255)),
+    /** The session it was addressed to; absent when the charge point had none. */
+    sessionId: Type.Optional(NonEmptyText(64)),
+    protocol: Type.Optional(NonEmptyText(32)),
+  },
+  { additionalProperties: false },
+);
+
+export const CommandCompletedPayload = Type.Object(
+  {
+    action: NonEmptyText(64),
+    requestedAt: EpochMs,
+    requestedBy: NonEmptyText(64),
+    /** The charge point's answer, valid against the action's `.conf` schema. */
+    response: OcppPayload,
+    sessionId: Type.Optional(NonEmptyText(64)),
+  },
+  { additionalProperties: false },
+);
+
+export const CommandFailedPayload = Type.Object(
+  {
+    action: NonEmptyText(64),
+    requestedAt: EpochMs,
+    requestedBy: NonEmptyText(64),
+    reason: Type.Union(COMMAND_FAILURES.map((r) => Type.Literal(r))),
+    /** The charge point's CALLERROR, when it rejected the command. */
+    errorCode: Type.Optional(Text(64)),
+    errorDescription: Type.Optional(Text(255)),
+    /** What went wrong, for a person (an invalid answer's schema message, say). */
+    detail: Type.Optional(Text(1024)),
+    sessionId: Type.Optional(NonEmptyText(64)),
+  },
   { additionalProperties: false },
 );

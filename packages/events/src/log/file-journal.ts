@@ -15,6 +15,8 @@ interface JournalLine {
   readonly m: string;
   readonly p: string;
   readonly d: string;
+  /** The key of a keyed append; absent on lines written before keys existed. */
+  readonly k?: string;
 }
 
 function parseLine(text: string): OutgoingMessage | undefined {
@@ -22,7 +24,8 @@ function parseLine(text: string): OutgoingMessage | undefined {
     const line = JSON.parse(text) as Partial<JournalLine>;
     if (typeof line.m !== "string" || typeof line.p !== "string" || typeof line.d !== "string")
       return undefined;
-    return { messageId: line.m, producer: line.p, data: Buffer.from(line.d, "base64") };
+    const message = { messageId: line.m, producer: line.p, data: Buffer.from(line.d, "base64") };
+    return typeof line.k === "string" ? { ...message, key: line.k } : message;
   } catch {
     return undefined;
   }
@@ -78,6 +81,7 @@ export class FileJournal {
       m: message.messageId,
       p: message.producer,
       d: Buffer.from(message.data).toString("base64"),
+      ...(message.key === undefined ? {} : { k: message.key }),
     };
     await this.#handle.appendFile(`${JSON.stringify(line)}\n`);
   }

@@ -1,4 +1,12 @@
-import type { AppendAck, EventLog, LogReader, LogRecord, OutgoingMessage } from "./event-log.js";
+import type {
+  AppendAck,
+  EventLog,
+  KeyedAck,
+  KeyedRecord,
+  LogReader,
+  LogRecord,
+  OutgoingMessage,
+} from "./event-log.js";
 import type { FileJournal } from "./file-journal.js";
 import { recordOf } from "./log-record.js";
 
@@ -20,6 +28,8 @@ export interface InProcessEventLogOptions {
  */
 export class InProcessEventLog implements EventLog {
   readonly #messages: Uint8Array[] = [];
+  /** The sequences of each key's messages, in order. */
+  readonly #keys = new Map<string, number[]>();
   readonly #seen = new Map<string, { sequence: number; at: number }>();
   readonly #windowMs: number;
   readonly #now: () => number;
@@ -39,6 +49,7 @@ export class InProcessEventLog implements EventLog {
     for (const message of options.initial ?? []) {
       this.#messages.push(message.data);
       this.#seen.set(message.messageId, { sequence: this.#messages.length, at: loadedAt });
+      if (message.key !== undefined) this.#keyed(message.key).push(this.#messages.length);
     }
   }
 
@@ -46,6 +57,27 @@ export class InProcessEventLog implements EventLog {
     const appended = this.#tail.then(() => this.#append(message));
     this.#tail = appended.catch(() => {});
     return appended;
+  }
+
+  appendKeyed(key: string, message: OutgoingMessage, after: number): Promise<KeyedAck> {
+    const appended = this.#tail.then(async (): Promise<KeyedAck> => {
+      if ((this.#keys.get(key)?.at(-1) ?? 0) !== after) return { ok: false, conflict: "key-moved" };
+      const ack = await this.#append({ ...message, key });
+      return { ok: true, sequence: ack.sequence };
+    });
+    this.#tail = appended.catch(() => {});
+    return appended;
+  }
+
+  async lastOfKey(key: string): Promise<KeyedRecord | undefined> {
+    const sequence = this.#keys.get(key)?.at(-1);
+    const record = sequence === undefined ? undefined : await this.at(sequence);
+    return sequence === undefined || !record ? undefined : { sequence, record };
+  }
+
+  async at(sequence: number): Promise<LogRecord | undefined> {
+    const data = this.#messages[sequence - 1];
+    return data === undefined ? undefined : recordOf(sequence, data);
   }
 
   async #append(message: OutgoingMessage): Promise<AppendAck> {
@@ -58,8 +90,18 @@ export class InProcessEventLog implements EventLog {
     this.#messages.push(message.data);
     const sequence = this.#messages.length;
     this.#seen.set(message.messageId, { sequence, at: now });
+    if (message.key !== undefined) this.#keyed(message.key).push(sequence);
     this.#signal();
     return { sequence, duplicate: false };
+  }
+
+  #keyed(key: string): number[] {
+    let sequences = this.#keys.get(key);
+    if (!sequences) {
+      sequences = [];
+      this.#keys.set(key, sequences);
+    }
+    return sequences;
   }
 
   async lastSequence(): Promise<number> {

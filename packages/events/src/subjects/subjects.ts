@@ -6,8 +6,12 @@ export interface SubjectSpace {
   events(producer: string): string;
   /** Wildcard covering every producer's events: what the stream captures. */
   readonly allEvents: string;
-  /** Where commands for one charge point would be addressed. */
-  commands(cpId: string): string;
+  /** Where the messages stored under one key (a command's request and outcome) go. */
+  keyed(key: string): string;
+  /** Wildcard covering every key's messages: the stream captures these too. */
+  readonly allKeyed: string;
+  /** Where commands for one session of one charge point are addressed (request-reply, not stored). */
+  commands(cpId: string, sessionId: string): string;
 }
 
 /** Builds the subject space under `prefix`; every variable token is escaped. */
@@ -18,6 +22,9 @@ export function subjectSpace(prefix = "ocpp"): SubjectSpace {
   return {
     events: (producer) => `${prefix}.events.${encodeSubjectToken(producer)}`,
     allEvents: `${prefix}.events.*`,
-    commands: (cpId) => `${prefix}.cmd.${encodeSubjectToken(cpId)}`,
+    keyed: (key) => `${prefix}.keyed.${encodeSubjectToken(key)}`,
+    allKeyed: `${prefix}.keyed.*`,
+    commands: (cpId, sessionId) =>
+      `${prefix}.cmd.${encodeSubjectToken(cpId)}.${encodeSubjectToken(sessionId)}`,
   };
 }

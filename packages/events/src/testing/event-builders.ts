@@ -1,4 +1,5 @@
 import {
+  type CommandEventType,
   type CpEventType,
   EVENT_VERSION,
   type EventOf,
@@ -14,6 +15,7 @@ export interface EventContext {
   readonly gatewayId?: string;
   readonly cpId?: string;
   readonly sessionId?: string;
+  readonly commandId?: string;
   readonly ts?: number;
 }
 
@@ -48,6 +50,25 @@ export function gatewayEvent<K extends GatewayEventType>(
     type,
     v: EVENT_VERSION,
     gatewayId: context.gatewayId ?? "gw-1",
+    ts: context.ts ?? 1_700_000_000_000 + counter,
+    payload,
+  } as EventOf<K>;
+}
+
+/** Builds a valid command event with defaults a test can override. */
+export function commandEvent<K extends CommandEventType>(
+  type: K,
+  payload: PayloadOf<K>,
+  context: EventContext = {},
+): EventOf<K> {
+  counter += 1;
+  return {
+    id: context.id ?? `test-${counter}`,
+    type,
+    v: EVENT_VERSION,
+    gatewayId: context.gatewayId ?? "gw-1",
+    cpId: context.cpId ?? "CP-1",
+    commandId: context.commandId ?? "c-1",
     ts: context.ts ?? 1_700_000_000_000 + counter,
     payload,
   } as EventOf<K>;

@@ -46,3 +46,8 @@ export const OCPP16_CS_ACTIONS = [
   "UnlockConnector",
   "UpdateFirmware",
 ] as const;
+
+/** Every command the central system may send a 1.6J charge point: its own actions, and DataTransfer. */
+export const OCPP16_COMMAND_ACTIONS = [...OCPP16_CS_ACTIONS, "DataTransfer"] as const;
+
+export type Ocpp16CommandAction = (typeof OCPP16_COMMAND_ACTIONS)[number];

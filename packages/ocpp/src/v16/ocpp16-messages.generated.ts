@@ -365,3 +365,417 @@ export interface Ocpp16Responses {
   SignedFirmwareStatusNotification: SignedFirmwareStatusNotificationResponse;
   LogStatusNotification: LogStatusNotificationResponse;
 }
+
+export interface CancelReservationRequest {
+  reservationId: number;
+}
+
+export interface CancelReservationResponse {
+  status: "Accepted" | "Rejected";
+}
+
+export interface CertificateSignedRequest {
+  certificateChain: string;
+}
+
+export type CertificateSignedStatusEnumType = "Accepted" | "Rejected";
+
+export interface CertificateSignedResponse {
+  status: CertificateSignedStatusEnumType;
+}
+
+export interface ChangeAvailabilityRequest {
+  connectorId: number;
+  type: "Inoperative" | "Operative";
+}
+
+export interface ChangeAvailabilityResponse {
+  status: "Accepted" | "Rejected" | "Scheduled";
+}
+
+export interface ChangeConfigurationRequest {
+  key: string;
+  value: string;
+}
+
+export interface ChangeConfigurationResponse {
+  status: "Accepted" | "Rejected" | "RebootRequired" | "NotSupported";
+}
+
+export interface ClearCacheRequest {}
+
+export interface ClearCacheResponse {
+  status: "Accepted" | "Rejected";
+}
+
+export interface ClearChargingProfileRequest {
+  id?: number;
+  connectorId?: number;
+  chargingProfilePurpose?: "ChargePointMaxProfile" | "TxDefaultProfile" | "TxProfile";
+  stackLevel?: number;
+}
+
+export interface ClearChargingProfileResponse {
+  status: "Accepted" | "Unknown";
+}
+
+export type HashAlgorithmEnumType = "SHA256" | "SHA384" | "SHA512";
+
+export interface DeleteCertificateRequest {
+  certificateHashData: CertificateHashDataType;
+}
+
+export interface CertificateHashDataType {
+  hashAlgorithm: HashAlgorithmEnumType;
+  issuerNameHash: string;
+  issuerKeyHash: string;
+  serialNumber: string;
+}
+
+export type DeleteCertificateStatusEnumType = "Accepted" | "Failed" | "NotFound";
+
+export interface DeleteCertificateResponse {
+  status: DeleteCertificateStatusEnumType;
+}
+
+export type MessageTriggerEnumType =
+  | "BootNotification"
+  | "LogStatusNotification"
+  | "FirmwareStatusNotification"
+  | "Heartbeat"
+  | "MeterValues"
+  | "SignChargePointCertificate"
+  | "StatusNotification";
+
+export interface ExtendedTriggerMessageRequest {
+  requestedMessage: MessageTriggerEnumType;
+  connectorId?: number;
+}
+
+export type TriggerMessageStatusEnumType = "Accepted" | "Rejected" | "NotImplemented";
+
+export interface ExtendedTriggerMessageResponse {
+  status: TriggerMessageStatusEnumType;
+}
+
+export interface GetCompositeScheduleRequest {
+  connectorId: number;
+  duration: number;
+  chargingRateUnit?: "A" | "W";
+}
+
+export interface GetCompositeScheduleResponse {
+  status: "Accepted" | "Rejected";
+  connectorId?: number;
+  scheduleStart?: string;
+  chargingSchedule?: {
+    duration?: number;
+    startSchedule?: string;
+    chargingRateUnit: "A" | "W";
+    chargingSchedulePeriod: {
+      startPeriod: number;
+      limit: number;
+      numberPhases?: number;
+    }[];
+    minChargingRate?: number;
+  };
+}
+
+export interface GetConfigurationRequest {
+  key?: string[];
+}
+
+export interface GetConfigurationResponse {
+  configurationKey?: {
+    key: string;
+    readonly: boolean;
+    value?: string;
+  }[];
+  unknownKey?: string[];
+}
+
+export interface GetDiagnosticsRequest {
+  location: string;
+  retries?: number;
+  retryInterval?: number;
+  startTime?: string;
+  stopTime?: string;
+}
+
+export interface GetDiagnosticsResponse {
+  fileName?: string;
+}
+
+export type CertificateUseEnumType = "CentralSystemRootCertificate" | "ManufacturerRootCertificate";
+
+export interface GetInstalledCertificateIdsRequest {
+  certificateType: CertificateUseEnumType;
+}
+
+export type GetInstalledCertificateStatusEnumType = "Accepted" | "NotFound";
+
+export interface GetInstalledCertificateIdsResponse {
+  /**
+   * @minItems 1
+   */
+  certificateHashData?: [CertificateHashDataType, ...CertificateHashDataType[]];
+  status: GetInstalledCertificateStatusEnumType;
+}
+
+export interface GetLocalListVersionRequest {}
+
+export interface GetLocalListVersionResponse {
+  listVersion: number;
+}
+
+export type LogEnumType = "DiagnosticsLog" | "SecurityLog";
+
+export interface GetLogRequest {
+  log: LogParametersType;
+  logType: LogEnumType;
+  requestId: number;
+  retries?: number;
+  retryInterval?: number;
+}
+
+export interface LogParametersType {
+  remoteLocation: string;
+  oldestTimestamp?: string;
+  latestTimestamp?: string;
+}
+
+export type LogStatusEnumType = "Accepted" | "Rejected" | "AcceptedCanceled";
+
+export interface GetLogResponse {
+  status: LogStatusEnumType;
+  filename?: string;
+}
+
+export interface InstallCertificateRequest {
+  certificateType: CertificateUseEnumType;
+  certificate: string;
+}
+
+export type InstallCertificateStatusEnumType = "Accepted" | "Failed" | "Rejected";
+
+export interface InstallCertificateResponse {
+  status: InstallCertificateStatusEnumType;
+}
+
+export interface RemoteStartTransactionRequest {
+  connectorId?: number;
+  idTag: string;
+  chargingProfile?: {
+    chargingProfileId: number;
+    transactionId?: number;
+    stackLevel: number;
+    chargingProfilePurpose: "ChargePointMaxProfile" | "TxDefaultProfile" | "TxProfile";
+    chargingProfileKind: "Absolute" | "Recurring" | "Relative";
+    recurrencyKind?: "Daily" | "Weekly";
+    validFrom?: string;
+    validTo?: string;
+    chargingSchedule: {
+      duration?: number;
+      startSchedule?: string;
+      chargingRateUnit: "A" | "W";
+      chargingSchedulePeriod: {
+        startPeriod: number;
+        limit: number;
+        numberPhases?: number;
+      }[];
+      minChargingRate?: number;
+    };
+  };
+}
+
+export interface RemoteStartTransactionResponse {
+  status: "Accepted" | "Rejected";
+}
+
+export interface RemoteStopTransactionRequest {
+  transactionId: number;
+}
+
+export interface RemoteStopTransactionResponse {
+  status: "Accepted" | "Rejected";
+}
+
+export interface ReserveNowRequest {
+  connectorId: number;
+  expiryDate: string;
+  idTag: string;
+  parentIdTag?: string;
+  reservationId: number;
+}
+
+export interface ReserveNowResponse {
+  status: "Accepted" | "Faulted" | "Occupied" | "Rejected" | "Unavailable";
+}
+
+export interface ResetRequest {
+  type: "Hard" | "Soft";
+}
+
+export interface ResetResponse {
+  status: "Accepted" | "Rejected";
+}
+
+export interface SendLocalListRequest {
+  listVersion: number;
+  localAuthorizationList?: {
+    idTag: string;
+    idTagInfo?: {
+      expiryDate?: string;
+      parentIdTag?: string;
+      status: "Accepted" | "Blocked" | "Expired" | "Invalid" | "ConcurrentTx";
+    };
+  }[];
+  updateType: "Differential" | "Full";
+}
+
+export interface SendLocalListResponse {
+  status: "Accepted" | "Failed" | "NotSupported" | "VersionMismatch";
+}
+
+export interface SetChargingProfileRequest {
+  connectorId: number;
+  csChargingProfiles: {
+    chargingProfileId: number;
+    transactionId?: number;
+    stackLevel: number;
+    chargingProfilePurpose: "ChargePointMaxProfile" | "TxDefaultProfile" | "TxProfile";
+    chargingProfileKind: "Absolute" | "Recurring" | "Relative";
+    recurrencyKind?: "Daily" | "Weekly";
+    validFrom?: string;
+    validTo?: string;
+    chargingSchedule: {
+      duration?: number;
+      startSchedule?: string;
+      chargingRateUnit: "A" | "W";
+      chargingSchedulePeriod: {
+        startPeriod: number;
+        limit: number;
+        numberPhases?: number;
+      }[];
+      minChargingRate?: number;
+    };
+  };
+}
+
+export interface SetChargingProfileResponse {
+  status: "Accepted" | "Rejected" | "NotSupported";
+}
+
+export interface SignedUpdateFirmwareRequest {
+  retries?: number;
+  retryInterval?: number;
+  requestId: number;
+  firmware: FirmwareType;
+}
+
+export interface FirmwareType {
+  location: string;
+  retrieveDateTime: string;
+  installDateTime?: string;
+  signingCertificate: string;
+  signature: string;
+}
+
+export type UpdateFirmwareStatusEnumType =
+  "Accepted" | "Rejected" | "AcceptedCanceled" | "InvalidCertificate" | "RevokedCertificate";
+
+export interface SignedUpdateFirmwareResponse {
+  status: UpdateFirmwareStatusEnumType;
+}
+
+export interface TriggerMessageRequest {
+  requestedMessage:
+    | "BootNotification"
+    | "DiagnosticsStatusNotification"
+    | "FirmwareStatusNotification"
+    | "Heartbeat"
+    | "MeterValues"
+    | "StatusNotification";
+  connectorId?: number;
+}
+
+export interface TriggerMessageResponse {
+  status: "Accepted" | "Rejected" | "NotImplemented";
+}
+
+export interface UnlockConnectorRequest {
+  connectorId: number;
+}
+
+export interface UnlockConnectorResponse {
+  status: "Unlocked" | "UnlockFailed" | "NotSupported";
+}
+
+export interface UpdateFirmwareRequest {
+  location: string;
+  retries?: number;
+  retrieveDate: string;
+  retryInterval?: number;
+}
+
+export interface UpdateFirmwareResponse {}
+
+/** Request payload of each 1.6 central-system command. */
+export interface Ocpp16CommandRequests {
+  CancelReservation: CancelReservationRequest;
+  CertificateSigned: CertificateSignedRequest;
+  ChangeAvailability: ChangeAvailabilityRequest;
+  ChangeConfiguration: ChangeConfigurationRequest;
+  ClearCache: ClearCacheRequest;
+  ClearChargingProfile: ClearChargingProfileRequest;
+  DeleteCertificate: DeleteCertificateRequest;
+  ExtendedTriggerMessage: ExtendedTriggerMessageRequest;
+  GetCompositeSchedule: GetCompositeScheduleRequest;
+  GetConfiguration: GetConfigurationRequest;
+  GetDiagnostics: GetDiagnosticsRequest;
+  GetInstalledCertificateIds: GetInstalledCertificateIdsRequest;
+  GetLocalListVersion: GetLocalListVersionRequest;
+  GetLog: GetLogRequest;
+  InstallCertificate: InstallCertificateRequest;
+  RemoteStartTransaction: RemoteStartTransactionRequest;
+  RemoteStopTransaction: RemoteStopTransactionRequest;
+  ReserveNow: ReserveNowRequest;
+  Reset: ResetRequest;
+  SendLocalList: SendLocalListRequest;
+  SetChargingProfile: SetChargingProfileRequest;
+  SignedUpdateFirmware: SignedUpdateFirmwareRequest;
+  TriggerMessage: TriggerMessageRequest;
+  UnlockConnector: UnlockConnectorRequest;
+  UpdateFirmware: UpdateFirmwareRequest;
+  DataTransfer: DataTransferRequest;
+}
+
+/** Response payload of each 1.6 central-system command. */
+export interface Ocpp16CommandResponses {
+  CancelReservation: CancelReservationResponse;
+  CertificateSigned: CertificateSignedResponse;
+  ChangeAvailability: ChangeAvailabilityResponse;
+  ChangeConfiguration: ChangeConfigurationResponse;
+  ClearCache: ClearCacheResponse;
+  ClearChargingProfile: ClearChargingProfileResponse;
+  DeleteCertificate: DeleteCertificateResponse;
+  ExtendedTriggerMessage: ExtendedTriggerMessageResponse;
+  GetCompositeSchedule: GetCompositeScheduleResponse;
+  GetConfiguration: GetConfigurationResponse;
+  GetDiagnostics: GetDiagnosticsResponse;
+  GetInstalledCertificateIds: GetInstalledCertificateIdsResponse;
+  GetLocalListVersion: GetLocalListVersionResponse;
+  GetLog: GetLogResponse;
+  InstallCertificate: InstallCertificateResponse;
+  RemoteStartTransaction: RemoteStartTransactionResponse;
+  RemoteStopTransaction: RemoteStopTransactionResponse;
+  ReserveNow: ReserveNowResponse;
+  Reset: ResetResponse;
+  SendLocalList: SendLocalListResponse;
+  SetChargingProfile: SetChargingProfileResponse;
+  SignedUpdateFirmware: SignedUpdateFirmwareResponse;
+  TriggerMessage: TriggerMessageResponse;
+  UnlockConnector: UnlockConnectorResponse;
+  UpdateFirmware: UpdateFirmwareResponse;
+  DataTransfer: DataTransferResponse;
+}

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { createMessageValidator, type MessageValidator } from "../schemas/message-validator.js";
-import { OCPP16_CP_ACTIONS } from "./ocpp16-actions.js";
+import { OCPP16_COMMAND_ACTIONS, OCPP16_CP_ACTIONS } from "./ocpp16-actions.js";
 
 const require = createRequire(import.meta.url);
 
@@ -24,4 +24,11 @@ export const ocpp16Validator: MessageValidator = createMessageValidator(
   OCPP16_SCHEMAS,
   OCPP16_SCHEMA_IDS,
   OCPP16_CP_ACTIONS,
+);
+
+/** Validators for every command the central system sends a 1.6J charge point, and its answer. */
+export const ocpp16CommandValidator: MessageValidator = createMessageValidator(
+  OCPP16_SCHEMAS,
+  OCPP16_SCHEMA_IDS,
+  OCPP16_COMMAND_ACTIONS,
 );

@@ -1,10 +1,12 @@
+import { COMMAND_FAILURES } from "@levity/events";
+import { COMMAND_ACTIONS, COMMAND_DURATION_BUCKETS, outcomeKey } from "../state/commands.js";
 import type { CpState, ProjectionState } from "../state/projection-state.js";
 import { labelValue } from "./label-value.js";
 
 /** A metric family the projector derives from its state: what dashboards and alerts may read. */
 export interface ProjectedMetric {
   readonly name: string;
-  readonly type: "gauge" | "counter";
+  readonly type: "gauge" | "counter" | "histogram";
   readonly help: string;
   readonly labels: readonly string[];
 }
@@ -48,6 +50,57 @@ const DROPPED: FleetFamily = {
   },
 };
 
+/** How a command can end, as counted: its answer, a stored failure, or never answered (`lost`). */
+const COMMAND_OUTCOMES = ["completed", ...COMMAND_FAILURES, "lost"] as const;
+
+/** Commands by action and outcome, and how long they took: every action pre-created at 0. */
+const COMMANDS: readonly FleetFamily[] = [
+  {
+    name: "levity_commands_total",
+    type: "counter",
+    help: "Commands sent to charge points that ended, by action and outcome (completed, a failure reason, or lost: never answered)",
+    labels: ["action", "outcome"],
+    write: (out, view) => {
+      const { outcomes } = view.state.commands;
+      for (const action of COMMAND_ACTIONS) {
+        for (const outcome of COMMAND_OUTCOMES) {
+          const count = outcomes.get(outcomeKey(action, outcome)) ?? 0;
+          out.push(`levity_commands_total{action="${action}",outcome="${outcome}"} ${count}`);
+        }
+      }
+    },
+  },
+  {
+    name: "levity_command_duration_seconds",
+    type: "histogram",
+    help: "Time from a command's request to its outcome, as the events record it, by action",
+    labels: ["action"],
+    write: (out, view) => {
+      for (const action of COMMAND_ACTIONS) {
+        const durations = view.state.commands.durations.get(action);
+        COMMAND_DURATION_BUCKETS.forEach((le, index) => {
+          const count = durations?.buckets[index] ?? 0;
+          out.push(
+            `levity_command_duration_seconds_bucket{action="${action}",le="${le}"} ${count}`,
+          );
+        });
+        const count = durations?.count ?? 0;
+        out.push(`levity_command_duration_seconds_bucket{action="${action}",le="+Inf"} ${count}`);
+        out.push(`levity_command_duration_seconds_sum{action="${action}"} ${durations?.sum ?? 0}`);
+        out.push(`levity_command_duration_seconds_count{action="${action}"} ${count}`);
+      }
+    },
+  },
+  {
+    name: "levity_commands_in_flight",
+    type: "gauge",
+    help: "Commands requested whose outcome is not stored yet",
+    labels: [],
+    write: (out, view) =>
+      out.push(`levity_commands_in_flight ${view.state.commands.inFlight.size}`),
+  },
+];
+
 /** The fleet-wide families. */
 export const FLEET_FAMILIES: readonly FleetFamily[] = [
   {
@@ -78,6 +131,7 @@ export const FLEET_FAMILIES: readonly FleetFamily[] = [
       out.push(`levity_projector_transactions_orphaned_total ${view.state.orphanedTransactions}`),
   },
   DROPPED,
+  ...COMMANDS,
 ];
 
 /** The per-charge-point families, with the exact names the dashboard and alerts use. */

@@ -4,10 +4,16 @@ import { type Static, Type } from "@sinclair/typebox";
 import { Ajv } from "ajv";
 import { Map as ImmutableMap, OrderedMap } from "immutable";
 import type { ProjectionState } from "../state/projection-state.js";
-import { CpStateSchema, GatewayStateSchema, SessionStateSchema } from "../state/state-schema.js";
+import {
+  CommandDurationsSchema,
+  CommandRequestSchema,
+  CpStateSchema,
+  GatewayStateSchema,
+  SessionStateSchema,
+} from "../state/state-schema.js";
 
 /** Bumped whenever the projection's state or its meaning changes: older snapshots are then ignored. */
-export const SNAPSHOT_VERSION = 2;
+export const SNAPSHOT_VERSION = 3;
 
 const entries = <T extends Parameters<typeof Type.Tuple>[0][1]>(value: T) =>
   Type.Array(Type.Tuple([Type.String(), value]));
@@ -25,6 +31,12 @@ const SnapshotSchema = Type.Object({
   dropped: Type.Object({
     chargePoints: Type.Integer({ minimum: 0 }),
     errorTypes: Type.Integer({ minimum: 0 }),
+  }),
+  commands: Type.Object({
+    inFlight: entries(CommandRequestSchema),
+    outcomes: entries(Type.Integer({ minimum: 0 })),
+    durations: entries(CommandDurationsSchema),
+    sweptAt: Type.Integer({ minimum: 0 }),
   }),
 });
 
@@ -52,6 +64,12 @@ export async function encodeSnapshot(snapshot: Snapshot): Promise<Uint8Array> {
     producers: [...state.producers],
     orphanedTransactions: state.orphanedTransactions,
     dropped: state.dropped,
+    commands: {
+      inFlight: [...state.commands.inFlight],
+      outcomes: [...state.commands.outcomes],
+      durations: [...state.commands.durations],
+      sweptAt: state.commands.sweptAt,
+    },
   };
   return compress(Buffer.from(JSON.stringify(body)));
 }
@@ -89,6 +107,12 @@ export async function decodeSnapshot(
         producers: OrderedMap(value.producers),
         orphanedTransactions: value.orphanedTransactions,
         dropped: value.dropped,
+        commands: {
+          inFlight: ImmutableMap(value.commands.inFlight),
+          outcomes: ImmutableMap(value.commands.outcomes),
+          durations: ImmutableMap(value.commands.durations),
+          sweptAt: value.commands.sweptAt,
+        },
       },
     },
   };

@@ -1,5 +1,6 @@
-import type { CpEvent, DecodedBatch, LevityEvent } from "@levity/events";
+import { type CpEvent, type DecodedBatch, isCpEvent, type LevityEvent } from "@levity/events";
 import * as ChargePoints from "./charge-points.js";
+import { commandEvent } from "./commands.js";
 import { inTransaction, newCp, type ProjectionState } from "./projection-state.js";
 import {
   closeSession,
@@ -37,7 +38,11 @@ function dropped(state: ProjectionState, what: "chargePoints" | "errorTypes"): P
  */
 export function createEvolve(limits: ProjectionLimits): Evolve {
   return (state, event) => {
-    if ("cpId" in event && !state.cps.has(event.cpId) && state.cps.size >= limits.maxChargePoints) {
+    if (
+      isCpEvent(event) &&
+      !state.cps.has(event.cpId) &&
+      state.cps.size >= limits.maxChargePoints
+    ) {
       return dropped(state, "chargePoints");
     }
     return transition(state, event, limits);
@@ -62,6 +67,10 @@ function transition(
       return openSession(state, event);
     case "session.closed":
       return closeSession(state, event.sessionId);
+    case "command.requested":
+    case "command.completed":
+    case "command.failed":
+      return commandEvent(state, event);
     default:
       return chargePointEvent(state, event, limits);
   }

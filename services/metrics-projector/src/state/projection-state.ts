@@ -1,6 +1,8 @@
 import type { Static } from "@sinclair/typebox";
 import { Map as ImmutableMap, OrderedMap } from "immutable";
 import type {
+  CommandDurationsSchema,
+  CommandRequestSchema,
   ConnectorStateSchema,
   CpInfoSchema,
   CpStateSchema,
@@ -22,6 +24,21 @@ export type SessionState = Readonly<Static<typeof SessionStateSchema>>;
 /** A gateway as its alive, stopped and lost events describe it. */
 export type GatewayState = Readonly<Static<typeof GatewayStateSchema>>;
 
+/** A command requested and not answered yet. */
+export type CommandRequestState = Readonly<Static<typeof CommandRequestSchema>>;
+/** How long one action's commands took: cumulative bucket counts, sum and count, as a histogram. */
+export type CommandDurations = Readonly<Static<typeof CommandDurationsSchema>>;
+
+/** The commands sent to charge points: in flight, and how each ended. */
+export interface CommandsState {
+  readonly inFlight: ImmutableMap<string, CommandRequestState>;
+  /** By `action` TAB `outcome`. */
+  readonly outcomes: ImmutableMap<string, number>;
+  readonly durations: ImmutableMap<string, CommandDurations>;
+  /** Event time of the last sweep for lost commands. */
+  readonly sweptAt: number;
+}
+
 /** The whole projection: a value, replaced (never mutated) by `evolve`. */
 export interface ProjectionState {
   readonly cps: ImmutableMap<string, CpState>;
@@ -33,6 +50,7 @@ export interface ProjectionState {
   readonly orphanedTransactions: number;
   /** Events and error codes not kept because a limit was reached. */
   readonly dropped: { readonly chargePoints: number; readonly errorTypes: number };
+  readonly commands: CommandsState;
 }
 
 export const EMPTY_STATE: ProjectionState = {
@@ -42,6 +60,12 @@ export const EMPTY_STATE: ProjectionState = {
   producers: OrderedMap(),
   orphanedTransactions: 0,
   dropped: { chargePoints: 0, errorTypes: 0 },
+  commands: {
+    inFlight: ImmutableMap(),
+    outcomes: ImmutableMap(),
+    durations: ImmutableMap(),
+    sweptAt: 0,
+  },
 };
 
 /** A charge point first seen at `at`, with every counter at zero. */

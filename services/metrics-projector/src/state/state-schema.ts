@@ -57,3 +57,16 @@ export const GatewayStateSchema = Type.Object({
   lastAliveAt: Ms,
   up: Type.Boolean(),
 });
+
+export const CommandRequestSchema = Type.Object({
+  /** The action as labelled (a known action, or `other`). */
+  action: Type.String(),
+  requestedAt: Ms,
+  deadline: Ms,
+});
+
+export const CommandDurationsSchema = Type.Object({
+  buckets: Type.Array(Count),
+  sum: Type.Number({ minimum: 0 }),
+  count: Count,
+});

@@ -1,5 +1,7 @@
 import {
   CLOSE_REASONS,
+  COMMAND_FAILURES,
+  type CommandEventType,
   type CpEventType,
   EVENT_VERSION,
   type EventOf,
@@ -147,6 +149,69 @@ function gatewayEvent<K extends GatewayEventType>(
     .map((fields) => ({ ...fields, type, v: EVENT_VERSION }) as EventOf<K>);
 }
 
+function commandEvent<K extends CommandEventType>(
+  type: K,
+  payload: fc.Arbitrary<PayloadOf<K>>,
+  world: World,
+): fc.Arbitrary<EventOf<K>> {
+  return fc
+    .record({
+      id: text(255, 1),
+      gatewayId: gatewayIds,
+      cpId: pool(world.cpIds),
+      commandId: commandIds,
+      ts: epochMs,
+      payload,
+    })
+    .map((fields) => ({ ...fields, type, v: EVENT_VERSION }) as EventOf<K>);
+}
+
+const commandIds = mostly(["c1", "c2", "c3"], ["c".repeat(64), "__proto__"]);
+const commandActions = mostly(
+  ["Reset", "UnlockConnector", "TriggerMessage"],
+  ["X".repeat(64), "constructor"],
+);
+const ocppObject = fc.dictionary(text(16, 1), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 });
+
+const commandPayloads: CommandPayloads = {
+  "command.requested": record(
+    {
+      action: commandActions,
+      request: ocppObject,
+      requestedBy: text(64, 1),
+      deadline: epochMs,
+      idempotencyKey: text(255, 1),
+      sessionId: sessionIds,
+      protocol: text(32, 1),
+    },
+    ["action", "request", "requestedBy", "deadline"],
+  ),
+  "command.completed": record(
+    {
+      action: commandActions,
+      requestedAt: epochMs,
+      requestedBy: text(64, 1),
+      response: ocppObject,
+      sessionId: sessionIds,
+    },
+    ["action", "requestedAt", "requestedBy", "response"],
+  ),
+  "command.failed": record(
+    {
+      action: commandActions,
+      requestedAt: epochMs,
+      requestedBy: text(64, 1),
+      reason: fc.constantFrom(...COMMAND_FAILURES),
+      errorCode: text(64),
+      errorDescription: text(255),
+      detail: text(1024),
+      sessionId: sessionIds,
+    },
+    ["action", "requestedAt", "requestedBy", "reason"],
+  ),
+};
+
+type CommandPayloads = { readonly [K in CommandEventType]: fc.Arbitrary<PayloadOf<K>> };
 type CpPayloads = { readonly [K in CpEventType]: fc.Arbitrary<PayloadOf<K>> };
 type GatewayPayloads = { readonly [K in GatewayEventType]: fc.Arbitrary<PayloadOf<K>> };
 
@@ -250,6 +315,9 @@ const WEIGHTS: { readonly [K in LevityEvent["type"]]: number } = {
   "tx.started": 4,
   "tx.stopped": 3,
   "meter.values": 3,
+  "command.requested": 2,
+  "command.completed": 1,
+  "command.failed": 1,
   "gateway.alive": 3,
   "gateway.stopped": 2,
   "gateway.lost": 2,
@@ -260,7 +328,12 @@ export function eventArbitrary(world: World = DEFAULT_WORLD): fc.Arbitrary<Levit
   const payloads = cpPayloads(world);
   const cpTypes = Object.keys(payloads) as CpEventType[];
   const gatewayTypes = Object.keys(gatewayPayloads) as GatewayEventType[];
+  const commandTypes = Object.keys(commandPayloads) as CommandEventType[];
   return fc.oneof(
+    ...commandTypes.map((type) => ({
+      weight: WEIGHTS[type],
+      arbitrary: commandEvent(type, commandPayloads[type], world),
+    })),
     ...cpTypes.map((type) => ({
       weight: WEIGHTS[type],
       arbitrary: cpEvent(type, payloads[type], world),

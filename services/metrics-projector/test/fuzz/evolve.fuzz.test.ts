@@ -1,4 +1,4 @@
-import { type DecodedBatch, type LevityEvent, validateEvent } from "@levity/events";
+import { type DecodedBatch, isCpEvent, type LevityEvent, validateEvent } from "@levity/events";
 import { cpEvent, gatewayEvent } from "@levity/events/testing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -185,7 +185,7 @@ describe("fuzz: the projection's limits", () => {
   function expectStepWithinLimits(before: ProjectionState, event: LevityEvent) {
     const after = capped(before, event);
     const overCpLimit =
-      "cpId" in event && !before.cps.has(event.cpId) && before.cps.size >= limits.maxChargePoints;
+      isCpEvent(event) && !before.cps.has(event.cpId) && before.cps.size >= limits.maxChargePoints;
     if (overCpLimit) {
       // Dropped: nothing changes but the count of what was dropped.
       expect({ ...after, dropped: before.dropped }).toEqual(before);

@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
-import { JetStreamEventLog, subjectSpace } from "@levity/events";
+import { subjectSpace } from "@levity/events";
+import { JetStreamEventLog } from "@levity/nats";
 import {
   eventually,
   freePort,

@@ -1,4 +1,4 @@
-import type { CpEvent } from "@levity/events";
+import { type CpEvent, isCpEvent } from "@levity/events";
 import { readEvents } from "@levity/events/testing";
 import { OcppClient } from "@levity/simulator";
 import { eventually, NatsServerProcess } from "@levity/testkit";
@@ -47,7 +47,7 @@ describe("when the broker is unreachable", () => {
     for (let i = 0; i < 5; i++) expect(await call()).toMatchObject({ kind: "result" });
 
     const stored = (await readEvents(g.log)).filter(
-      (e): e is CpEvent => "cpId" in e && e.cpId === "CP-OUTAGE" && e.type === "cp.heartbeat",
+      (e): e is CpEvent => isCpEvent(e) && e.cpId === "CP-OUTAGE" && e.type === "cp.heartbeat",
     );
     const storedIds = stored.map((e) => e.callId);
     for (const id of acknowledged)

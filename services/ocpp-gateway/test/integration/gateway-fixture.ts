@@ -1,4 +1,4 @@
-import { JetStreamEventLog } from "@levity/events";
+import { JetStreamEventLog } from "@levity/nats";
 import { createLogger } from "@levity/service-kit";
 import { uniqueName } from "@levity/testkit";
 import { connect, type NatsConnection } from "@nats-io/transport-node";

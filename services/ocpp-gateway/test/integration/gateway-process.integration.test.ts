@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
-import { type CpEvent, JetStreamEventLog } from "@levity/events";
+import type { CpEvent } from "@levity/events";
 import { readEvents } from "@levity/events/testing";
+import { JetStreamEventLog } from "@levity/nats";
 import { OcppClient } from "@levity/simulator";
 import {
   freePort,

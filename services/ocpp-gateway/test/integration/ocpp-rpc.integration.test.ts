@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { request as httpRequest } from "node:http";
-import type { CpEvent, LevityEvent } from "@levity/events";
+import { type CpEvent, isCpEvent, type LevityEvent } from "@levity/events";
 import { readEvents } from "@levity/events/testing";
 import { OCPP16_CP_ACTIONS, ocpp16Validator } from "@levity/ocpp";
 import { HandshakeRefused, OcppClient } from "@levity/simulator";
@@ -71,7 +71,7 @@ function rawUpgrade(url: string, protocols: string) {
   );
 }
 const cpEventsOf = (events: LevityEvent[], cpId: string) =>
-  events.filter((e): e is CpEvent => "cpId" in e && e.cpId === cpId);
+  events.filter((e): e is CpEvent => isCpEvent(e) && e.cpId === cpId);
 
 const requests: Record<string, unknown> = {
   Authorize: { idTag: "TAG-1" },

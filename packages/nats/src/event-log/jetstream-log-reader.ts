@@ -1,3 +1,4 @@
+import { type LogReader, type LogRecord, recordOf } from "@levity/events";
 import {
   type ConsumerMessages,
   type ConsumerNotification,
@@ -5,8 +6,6 @@ import {
   type JetStreamClient,
   type OrderedConsumerOptions,
 } from "@nats-io/jetstream";
-import type { LogReader, LogRecord } from "./event-log.js";
-import { recordOf } from "./log-record.js";
 
 /** How a JetStream reader pulls and how fast it notices that its consumer is gone. */
 export interface JetStreamReaderOptions {

@@ -7,8 +7,8 @@ import {
   type LevityEvent,
   type LogReader,
   type LogRecord,
-} from "../src/index.js";
-import { cpEvent } from "../src/testing/index.js";
+} from "../index.js";
+import { cpEvent } from "./event-builders.js";
 
 /** A log under test and how to release it. */
 export interface LogFixture {
@@ -130,6 +130,40 @@ export function eventLogContract(name: string, open: () => Promise<LogFixture>):
       await append(log, batchOf([heartbeat("B")]), "x2");
       expect((await a).map((r) => r.sequence)).toEqual([1, 2]);
       expect((await b).map((r) => r.sequence)).toEqual([2]);
+    });
+
+    it("stores a keyed message only after the key's last message it names", async () => {
+      const message = (id: string) => ({
+        producer: "api",
+        messageId: id,
+        data: encodeBatch(batchOf([heartbeat(id)], "api")),
+      });
+      await append(log, batchOf([heartbeat("before")]), "b0");
+      expect(await log.lastOfKey("cmd-1")).toBeUndefined();
+      expect(await log.appendKeyed("cmd-1", message("k1"), 0)).toEqual({ ok: true, sequence: 2 });
+      // A racer that also expected an empty key loses, and stores nothing.
+      expect(await log.appendKeyed("cmd-1", message("k1-racer"), 0)).toEqual({
+        ok: false,
+        conflict: "key-moved",
+      });
+      expect(await log.appendKeyed("cmd-1", message("k2"), 2)).toEqual({ ok: true, sequence: 3 });
+      expect(await log.appendKeyed("cmd-1", message("k3"), 2)).toMatchObject({ ok: false });
+      expect(await log.appendKeyed("cmd-2", message("other"), 0)).toEqual({
+        ok: true,
+        sequence: 4,
+      });
+      expect(await log.lastSequence()).toBe(4);
+      const last = await log.lastOfKey("cmd-1");
+      expect(last?.sequence).toBe(3);
+      expect(last?.record.ok && eventsOf([last.record]).map((e) => "cpId" in e && e.cpId)).toEqual([
+        "k2",
+      ]);
+      const first = await log.at(2);
+      expect(first?.ok && eventsOf([first]).map((e) => "cpId" in e && e.cpId)).toEqual(["k1"]);
+      expect(await log.at(99)).toBeUndefined();
+      // Keyed messages are part of the one ordered log every reader sees.
+      const records = await take(log.read(1), 4);
+      expect(records.map((r) => r.sequence)).toEqual([1, 2, 3, 4]);
     });
 
     it("ends a reader when it is closed", async () => {

@@ -1,3 +1,6 @@
+import { subjectSpace } from "@levity/events";
+import { append, eventLogContract, take } from "@levity/events/event-log-contract";
+import { cpEvent } from "@levity/events/testing";
 import {
   eventually,
   NatsServerProcess,
@@ -7,9 +10,7 @@ import {
 } from "@levity/testkit";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { JetStreamEventLog, subjectSpace } from "../src/index.js";
-import { cpEvent } from "../src/testing/index.js";
-import { append, eventLogContract, take } from "./event-log-contract.js";
+import { JetStreamEventLog } from "../src/index.js";
 
 let nats: ProvidedNats;
 let connection: NatsConnection;
@@ -85,12 +86,27 @@ describe("JetStream event log", () => {
     expect(records[1]?.ok).toBe(true);
   });
 
+  it("adds the subjects of keyed messages to a stream made before they existed", async () => {
+    const subjectPrefix = uniqueName("t");
+    const stream = subjectPrefix.toUpperCase();
+    const jsm = await (await import("@nats-io/jetstream")).jetstreamManager(connection);
+    await jsm.streams.add({ name: stream, subjects: [`${subjectPrefix}.events.*`] });
+    await JetStreamEventLog.open(connection, { stream, subjectPrefix });
+    expect((await jsm.streams.info(stream)).config.subjects).toEqual([
+      `${subjectPrefix}.events.*`,
+      `${subjectPrefix}.keyed.*`,
+    ]);
+  });
+
   it("keeps message ids for the configured duplicate window", async () => {
     const { stream } = await openIsolated({ duplicateWindowMs: 5_000 });
     const jsm = await (await import("@nats-io/jetstream")).jetstreamManager(connection);
     const info = await jsm.streams.info(stream);
     expect(info.config.duplicate_window).toBe(5_000 * 1_000_000);
-    expect(info.config.subjects).toEqual([`${stream.toLowerCase()}.events.*`]);
+    expect(info.config.subjects).toEqual([
+      `${stream.toLowerCase()}.events.*`,
+      `${stream.toLowerCase()}.keyed.*`,
+    ]);
   });
 });
 

@@ -1,4 +1,16 @@
 import {
+  type AppendAck,
+  type EventLog,
+  type KeyedAck,
+  type KeyedRecord,
+  type LogReader,
+  type LogRecord,
+  type OutgoingMessage,
+  recordOf,
+  type SubjectSpace,
+  subjectSpace,
+} from "@levity/events";
+import {
   JetStreamApiError,
   type JetStreamClient,
   type JetStreamManager,
@@ -7,8 +19,6 @@ import {
   StorageType,
 } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { type SubjectSpace, subjectSpace } from "../subjects/subjects.js";
-import type { AppendAck, EventLog, LogReader, OutgoingMessage } from "./event-log.js";
 import { readJetStream } from "./jetstream-log-reader.js";
 
 /** Where and how the event stream lives in JetStream. */
@@ -42,6 +52,9 @@ type Resolved = Required<Omit<JetStreamEventLogOptions, "onReaderRestart">> & {
 
 const NANOS_PER_MS = 1_000_000;
 const STREAM_NOT_FOUND = 10059;
+const NO_MESSAGE_FOUND = 10037;
+// "wrong last sequence": the key's last message is not the one the append expected.
+const WRONG_LAST_SEQUENCE = 10071;
 
 /** The production EventLog: a JetStream stream, compatible with nats-server 2.9 and later. */
 export class JetStreamEventLog implements EventLog {
@@ -108,6 +121,42 @@ export class JetStreamEventLog implements EventLog {
     return { sequence: ack.seq, duplicate: ack.duplicate };
   }
 
+  async appendKeyed(key: string, message: OutgoingMessage, after: number): Promise<KeyedAck> {
+    try {
+      const ack = await this.#js.publish(this.#subjects.keyed(key), message.data, {
+        msgID: message.messageId,
+        expect: { streamName: this.#stream, lastSubjectSequence: after },
+        timeout: this.#publishTimeoutMs,
+      });
+      return { ok: true, sequence: ack.seq };
+    } catch (error) {
+      if (error instanceof JetStreamApiError && error.code === WRONG_LAST_SEQUENCE)
+        return { ok: false, conflict: "key-moved" };
+      throw error;
+    }
+  }
+
+  async lastOfKey(key: string): Promise<KeyedRecord | undefined> {
+    const stored = await this.#get({ last_by_subj: this.#subjects.keyed(key) });
+    return stored && { sequence: stored.sequence, record: stored };
+  }
+
+  at(sequence: number): Promise<LogRecord | undefined> {
+    return this.#get({ seq: sequence });
+  }
+
+  async #get(
+    query: { readonly seq: number } | { readonly last_by_subj: string },
+  ): Promise<LogRecord | undefined> {
+    try {
+      const stored = await this.#jsm.streams.getMessage(this.#stream, query);
+      return stored ? recordOf(stored.seq, stored.data) : undefined;
+    } catch (error) {
+      if (error instanceof JetStreamApiError && error.code === NO_MESSAGE_FOUND) return undefined;
+      throw error;
+    }
+  }
+
   async lastSequence(): Promise<number> {
     const info = await this.#jsm.streams.info(this.#stream);
     return info.state.last_seq;
@@ -139,9 +188,17 @@ export class JetStreamEventLog implements EventLog {
     this.#readers.clear();
   }
 
+  /** Creates the stream, or adds the subjects a stream made by an older version lacks. */
   async #ensureStream(options: Resolved): Promise<void> {
+    const subjects = [this.#subjects.allEvents, this.#subjects.allKeyed];
     try {
-      await this.#jsm.streams.info(options.stream);
+      const info = await this.#jsm.streams.info(options.stream);
+      const missing = subjects.filter((subject) => !info.config.subjects?.includes(subject));
+      if (missing.length > 0) {
+        await this.#jsm.streams.update(options.stream, {
+          subjects: [...(info.config.subjects ?? []), ...missing],
+        });
+      }
       return;
     } catch (error) {
       if (!(error instanceof JetStreamApiError) || error.code !== STREAM_NOT_FOUND) throw error;
@@ -149,7 +206,7 @@ export class JetStreamEventLog implements EventLog {
     try {
       await this.#jsm.streams.add({
         name: options.stream,
-        subjects: [this.#subjects.allEvents],
+        subjects,
         storage: StorageType.File,
         retention: RetentionPolicy.Limits,
         num_replicas: options.replicas,
