@@ -19,7 +19,13 @@ export {
   type MetricDescription,
   renderMetricsMarkdown,
 } from "./docs/metrics-docs.js";
+export { type HttpServer, type HttpServerOptions, startHttpServer } from "./http/http-server.js";
 export { onShutdownSignals } from "./lifecycle/shutdown-signals.js";
 export { untilOpened } from "./lifecycle/until-opened.js";
 export { createLogger, type Logger, type LoggerOptions } from "./logging/create-logger.js";
-export { type OpsServer, type OpsServerOptions, startOpsServer } from "./ops/ops-server.js";
+export {
+  type OpsServer,
+  type OpsServerOptions,
+  opsRoutes,
+  startOpsServer,
+} from "./ops/ops-server.js";

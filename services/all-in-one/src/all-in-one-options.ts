@@ -1,6 +1,6 @@
 import { projectorOptions } from "@levity/metrics-projector";
 import { gatewayOptions } from "@levity/ocpp-gateway";
-import { optionalUrl, text } from "@levity/service-kit";
+import { optionalText, optionalUrl, text } from "@levity/service-kit";
 
 /** The all-in-one's settings: the gateway's and the projector's, one metrics port, and where data lives. */
 export const allInOneOptions = {
@@ -40,6 +40,17 @@ export const allInOneOptions = {
   maxPayload: gatewayOptions.maxPayload,
   maxSendBuffer: gatewayOptions.maxSendBuffer,
   maxQueuedCalls: gatewayOptions.maxQueuedCalls,
+  maxQueuedCommands: gatewayOptions.maxQueuedCommands,
+  commandTimeout: gatewayOptions.commandTimeout,
+  apiPort: gatewayOptions.apiPort,
+  apiHost: gatewayOptions.apiHost,
+  apiTokens: optionalText({
+    env: "API_TOKENS",
+    description:
+      "file of the API's bearer tokens (levity-admin token add manages it); default <data-dir>/api-tokens.yaml, created on first start with an operator token",
+  }),
+  apiTlsCert: gatewayOptions.apiTlsCert,
+  apiTlsKey: gatewayOptions.apiTlsKey,
   batchMaxEvents: gatewayOptions.batchMaxEvents,
   batchMaxBytes: gatewayOptions.batchMaxBytes,
   publishTimeoutMs: gatewayOptions.publishTimeoutMs,

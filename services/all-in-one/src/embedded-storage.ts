@@ -1,5 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { InProcessCommandRoute } from "@levity/commands";
 import { decodeBatch, FileJournal, InProcessEventLog, type OutgoingMessage } from "@levity/events";
 import { FileSnapshotStore } from "@levity/metrics-projector";
 import { InProcessTransactionIdBlocks } from "@levity/ocpp-gateway";
@@ -35,6 +36,7 @@ export async function openEmbeddedStorage(dataDir: string, logger: Logger): Prom
   const log = new InProcessEventLog({ journal, initial: contents.messages });
   return {
     log,
+    route: new InProcessCommandRoute(),
     transactionIds: new InProcessTransactionIdBlocks(lastTransactionId(contents.messages)),
     snapshots: new FileSnapshotStore(join(dataDir, "projector-snapshot.gz")),
     connected: () => true,

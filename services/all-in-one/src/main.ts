@@ -1,7 +1,14 @@
 #!/usr/bin/env node
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
 import { JournalCorruptError } from "@levity/events";
 import { type Projector, startProjector } from "@levity/metrics-projector";
-import { admissionFromConfig, startGateway } from "@levity/ocpp-gateway";
+import {
+  admissionFromConfig,
+  commandApiFromConfig,
+  ensureOperatorToken,
+  startGateway,
+} from "@levity/ocpp-gateway";
 import { createLogger, onShutdownSignals, readConfig, startOpsServer } from "@levity/service-kit";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { allInOneOptions } from "./all-in-one-options.js";
@@ -54,16 +61,45 @@ const gateway = await startGateway(
 );
 const running = projector;
 
+// The API is never open: without a tokens file of its own, one is made on the first start.
+let apiTokens = config.apiTokens;
+if (!apiTokens) {
+  await mkdir(config.dataDir, { recursive: true });
+  apiTokens = join(config.dataDir, "api-tokens.yaml");
+  const tokenFile = join(config.dataDir, "operator-token");
+  if ((await ensureOperatorToken(apiTokens, tokenFile, new Date())).created)
+    logger.warn(
+      { tokenFile },
+      `created an API token for the operator: it is in ${tokenFile} (curl -H "Authorization: Bearer $(cat ${tokenFile})" ...)`,
+    );
+}
+const api = await commandApiFromConfig(
+  { ...config, apiTokens },
+  {
+    commands: gateway.commands,
+    knownChargePoint: (cpId) =>
+      admission.admission.allowUnknown || admission.admission.registry().get(cpId) !== undefined,
+    logger,
+    now: Date.now,
+  },
+);
+if (!api.ok) {
+  process.stderr.write(`error: ${api.error}\n`);
+  process.exit(2);
+}
+
 logger.info(
   {
     chargePoints: `ws://localhost:${gateway.port}/ocpp/<identity>`,
     metrics: `http://localhost:${ops.port}/metrics`,
+    api: `http://localhost:${api.api.port}/v1`,
     storage: config.nats ?? config.dataDir,
   },
-  `Levity is running: charge points connect to ws://localhost:${gateway.port}/ocpp/<identity>, metrics at http://localhost:${ops.port}/metrics`,
+  `Levity is running: charge points connect to ws://localhost:${gateway.port}/ocpp/<identity>, metrics at http://localhost:${ops.port}/metrics, commands at http://localhost:${api.api.port}/v1`,
 );
 
 onShutdownSignals(async () => {
+  await api.api.stop();
   await gateway.stop();
   admission.stop();
   await running.stop();

@@ -1,5 +1,5 @@
 import { KvSnapshotStore } from "@levity/metrics-projector";
-import { connectNats, JetStreamEventLog } from "@levity/nats";
+import { connectNats, JetStreamEventLog, NatsCommandRoute } from "@levity/nats";
 import { KvTransactionIdBlocks } from "@levity/ocpp-gateway";
 import type { Logger } from "@levity/service-kit";
 import type { Storage } from "./storage.js";
@@ -20,13 +20,19 @@ export async function openNatsStorage(
     subjectPrefix: names.subjectPrefix,
     publishTimeoutMs: names.publishTimeoutMs,
   });
+  const route = await NatsCommandRoute.open(nats.connection, {
+    bucket: `${names.stream}_OWNERS`,
+    subjectPrefix: names.subjectPrefix,
+  });
   return {
     log,
+    route,
     transactionIds: await KvTransactionIdBlocks.open(nats.connection, `${names.stream}_TXIDS`),
     snapshots: await KvSnapshotStore.open(nats.connection, `${names.stream}_SNAPSHOTS`),
     connected: nats.connected,
     onUnavailable: nats.onDisconnect,
     close: async () => {
+      await route.close();
       await log.close();
       await nats.connection.drain();
     },

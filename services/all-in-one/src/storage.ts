@@ -1,3 +1,4 @@
+import type { CommandRoute } from "@levity/commands";
 import type { EventLog } from "@levity/events";
 import type { SnapshotStore } from "@levity/metrics-projector";
 import type { TransactionIdBlocks } from "@levity/ocpp-gateway";
@@ -5,6 +6,8 @@ import type { TransactionIdBlocks } from "@levity/ocpp-gateway";
 /** Where the all-in-one keeps its events, snapshot and transaction counter. */
 export interface Storage {
   readonly log: EventLog;
+  /** How commands reach the session holding a charge point. */
+  readonly route: CommandRoute;
   readonly transactionIds: TransactionIdBlocks;
   readonly snapshots: SnapshotStore;
   /** Whether the log is reachable now. */

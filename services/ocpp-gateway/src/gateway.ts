@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { CommandRoute } from "@levity/commands";
 import type { EventLog } from "@levity/events";
 import type { Logger } from "@levity/service-kit";
 import type { Registry } from "prom-client";
@@ -7,34 +8,21 @@ import { CheckSlots } from "./admission/check-slots.js";
 import { stillAdmitted } from "./admission/credential.js";
 import { FailureLimiter } from "./admission/failure-limiter.js";
 import { Gatekeeper } from "./admission/gatekeeper.js";
+import { CommandJournal } from "./commands/command-journal.js";
+import { CommandService } from "./commands/command-service.js";
 import { GroupCommitter } from "./commit/group-committer.js";
 import type { TrustedProxies } from "./connection/client-address.js";
 import { startKeepalive } from "./connection/keepalive.js";
-import {
-  type AcceptedConnection,
-  startOcppServer,
-  type TlsOptions,
-} from "./connection/ocpp-server.js";
+import { startOcppServer, type TlsOptions } from "./connection/ocpp-server.js";
 import { EventStamper } from "./events/event-stamper.js";
 import { startAlivePublisher } from "./liveness/alive-publisher.js";
 import { callCounter, commitObserver, createGatewayMetrics } from "./metrics/gateway-metrics.js";
-import { HANDLERS_BY_SUBPROTOCOL } from "./protocol/protocol-handlers.js";
-import { ChargePointSession, type SessionServices } from "./session/charge-point-session.js";
+import { sessionOpener } from "./session/session-opener.js";
 import { SessionRegistry } from "./session/session-registry.js";
 import {
   TransactionIdAllocator,
   type TransactionIdBlocks,
 } from "./transactions/transaction-ids.js";
-
-// ws fails a connection with these error codes and the matching close codes (RFC 6455, 7.4.1).
-const CLOSE_CODE_BY_WS_ERROR: Readonly<Record<string, number>> = {
-  WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: 1009,
-  WS_ERR_INVALID_UTF8: 1007,
-};
-
-function closeCodeOf(error: Error & { code?: string }): number {
-  return CLOSE_CODE_BY_WS_ERROR[error.code ?? ""] ?? 1002;
-}
 
 /** Who may connect: the registry, the open mode, and how failures are limited. */
 export interface AdmissionSettings {
@@ -66,6 +54,9 @@ export interface GatewaySettings {
   readonly maxPayload: number;
   readonly maxSendBuffer: number;
   readonly maxQueuedCalls: number;
+  readonly maxQueuedCommands: number;
+  /** Seconds a command may wait for the charge point's answer. */
+  readonly commandTimeout: number;
   readonly batchMaxEvents: number;
   readonly batchMaxBytes: number;
   readonly outboxLimit: number;
@@ -77,6 +68,8 @@ export interface GatewaySettings {
 export interface GatewayDependencies {
   readonly log: EventLog;
   readonly transactionIds: TransactionIdBlocks;
+  /** How commands reach the gateway holding a charge point's session. */
+  readonly route: CommandRoute;
   /** Whether the event log is reachable now. */
   readonly available: () => boolean;
   /** Calls `listener` each time the event log becomes unreachable; returns how to stop. */
@@ -91,6 +84,8 @@ export interface Gateway {
   readonly port: number;
   readonly tlsPort: number | undefined;
   readonly instance: string;
+  /** Sends commands to charge points, wherever their session is. */
+  readonly commands: CommandService;
   sessions(): number;
   /** Graceful stop: refuse new sockets, close every session, store the closes and gateway.stopped. */
   stop(flushTimeoutMs?: number): Promise<boolean>;
@@ -121,57 +116,32 @@ export async function startGateway(
     commitObserver(metrics),
   );
   const registry = new SessionRegistry();
-  const services: SessionServices = {
-    committer,
-    stamper,
-    transactionIds: new TransactionIdAllocator(deps.transactionIds),
-    metrics,
-    countCall: callCounter(metrics),
-    idTagAccepted: (idTag) => settings.admission.registry().idTagAccepted(idTag),
-    logger,
-    now,
-    limits: {
-      maxQueuedCalls: settings.maxQueuedCalls,
-      maxSendBuffer: settings.maxSendBuffer,
-      heartbeatIntervalS: settings.heartbeatInterval,
+  const journal = new CommandJournal(deps.log, { gatewayId: settings.gatewayId, instance });
+  const accept = sessionOpener({
+    services: {
+      committer,
+      stamper,
+      transactionIds: new TransactionIdAllocator(deps.transactionIds),
+      metrics,
+      countCall: callCounter(metrics),
+      idTagAccepted: (idTag) => settings.admission.registry().idTagAccepted(idTag),
+      logger,
+      now,
+      limits: {
+        maxQueuedCalls: settings.maxQueuedCalls,
+        maxSendBuffer: settings.maxSendBuffer,
+        heartbeatIntervalS: settings.heartbeatInterval,
+        maxQueuedCommands: settings.maxQueuedCommands,
+        commandTimeoutMs: settings.commandTimeout * 1000,
+      },
     },
-    ended: (session) => registry.remove(session),
-  };
-
-  const accept = ({
-    socket,
-    identity,
-    subprotocol,
-    remoteAddress,
-    credential,
-  }: AcceptedConnection) => {
-    const handlers = HANDLERS_BY_SUBPROTOCOL.get(subprotocol);
-    if (!handlers) {
-      socket.close(1002, "unsupported subprotocol");
-      return;
-    }
-    const session = new ChargePointSession(
-      socket,
-      handlers,
-      stamper.openSession(identity),
-      services,
-    );
-    socket.on("message", (data, isBinary) => {
-      if (isBinary) session.close("protocol-violation", 1003);
-      else session.receive(data.toString());
-    });
-    socket.on("ping", (data) => session.pinged(data));
-    socket.on("pong", () => {
-      session.alive = true;
-    });
-    socket.on("error", (error) => session.markProtocolError(closeCodeOf(error)));
-    socket.on("close", (code) => session.socketClosed(code));
-    registry.admit(session, credential);
-    session.open(remoteAddress);
-    // The registry may have changed while this handshake was being decided.
-    if (!stillAdmitted(identity, credential, settings.admission.registry()))
-      session.close("revoked", 1008);
-  };
+    stamper,
+    sessions: registry,
+    route: deps.route,
+    journal,
+    admissionRegistry: settings.admission.registry,
+    logger,
+  });
   // Removal (or a new profile or password) means out: such sessions end within the re-read delay.
   const stopRevoking = settings.admission.onRegistryChange((current) => {
     const revoked = registry.closeUnless(
@@ -222,6 +192,7 @@ export async function startGateway(
     port: server.port,
     tlsPort: server.tlsPort,
     instance,
+    commands: new CommandService({ route: deps.route, journal, logger, now }),
     sessions: () => registry.size,
     stop: async (flushTimeoutMs = 10_000) => {
       server.stopAccepting();

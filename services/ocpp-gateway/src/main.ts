@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-import { connectNats, JetStreamEventLog } from "@levity/nats";
+import { connectNats, JetStreamEventLog, NatsCommandRoute } from "@levity/nats";
 import { createLogger, onShutdownSignals, readConfig, startOpsServer } from "@levity/service-kit";
 import { collectDefaultMetrics, Registry } from "prom-client";
+import { commandApiFromConfig } from "./api/api-from-config.js";
 import { admissionFromConfig } from "./config/admission-config.js";
 import { gatewayOptions } from "./config/gateway-options.js";
 import { startGateway } from "./gateway.js";
@@ -31,6 +32,11 @@ const transactionIds = await KvTransactionIdBlocks.open(
   `${config.stream}_TXIDS`,
   config.streamReplicas,
 );
+const route = await NatsCommandRoute.open(nats.connection, {
+  bucket: `${config.stream}_OWNERS`,
+  subjectPrefix: config.subjectPrefix,
+  replicas: config.streamReplicas,
+});
 const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 
@@ -39,12 +45,24 @@ const gateway = await startGateway(
   {
     log,
     transactionIds,
+    route,
     available: nats.connected,
     onUnavailable: nats.onDisconnect,
     registry,
     logger,
   },
 );
+const api = await commandApiFromConfig(config, {
+  commands: gateway.commands,
+  knownChargePoint: (cpId) =>
+    admission.admission.allowUnknown || admission.admission.registry().get(cpId) !== undefined,
+  logger,
+  now: Date.now,
+});
+if (!api.ok) {
+  process.stderr.write(`error: ${api.error}\n`);
+  process.exit(2);
+}
 const ops = await startOpsServer({
   port: config.metricsPort,
   metrics: () => registry.metrics(),
@@ -61,7 +79,9 @@ logger.info(
 );
 
 onShutdownSignals(async () => {
+  await api.api.stop();
   await gateway.stop();
+  await route.close();
   admission.stop();
   await ops.close();
   await log.close();

@@ -1,4 +1,5 @@
-import Fastify from "fastify";
+import type { FastifyInstance } from "fastify";
+import { type HttpServer, startHttpServer } from "../http/http-server.js";
 
 /** What the operations endpoint serves. */
 export interface OpsServerOptions {
@@ -12,28 +13,28 @@ export interface OpsServerOptions {
 
 const PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
-/** A running operations endpoint. */
-export interface OpsServer {
-  readonly port: number;
-  close(): Promise<void>;
+/** `/healthz` (alive), `/readyz` (ready) and `/metrics` (Prometheus text format), as a plugin. */
+export function opsRoutes(options: Pick<OpsServerOptions, "metrics" | "ready">) {
+  return async (app: FastifyInstance): Promise<void> => {
+    app.get("/healthz", async () => ({ status: "ok" }));
+    app.get("/readyz", async (_request, reply) => {
+      const ready = await options.ready();
+      return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not ready" });
+    });
+    app.get("/metrics", async (_request, reply) => {
+      const body = await options.metrics();
+      return reply.header("content-type", PROMETHEUS_TEXT).send(body);
+    });
+  };
 }
 
-/** Serves `/healthz` (alive), `/readyz` (ready) and `/metrics` (Prometheus text format). */
+/** A running operations endpoint. */
+export type OpsServer = Pick<HttpServer, "port" | "close">;
+
+/** Serves the ops routes on their own port. */
 export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
-  const app = Fastify({ logger: false });
-  app.get("/healthz", async () => ({ status: "ok" }));
-  app.get("/readyz", async (_request, reply) => {
-    const ready = await options.ready();
-    return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not ready" });
-  });
-  app.get("/metrics", async (_request, reply) => {
-    const body = await options.metrics();
-    return reply.header("content-type", PROMETHEUS_TEXT).send(body);
-  });
-  await app.listen({ port: options.port, host: options.host ?? "0.0.0.0" });
-  const address = app.server.address();
-  return {
-    port: typeof address === "object" && address ? address.port : options.port,
-    close: () => app.close(),
-  };
+  return startHttpServer(
+    { port: options.port, ...(options.host === undefined ? {} : { host: options.host }) },
+    opsRoutes(options),
+  );
 }

@@ -155,6 +155,47 @@ export const gatewayOptions = {
     max: 10_000,
     description: "calls a charge point may queue while one is answered; one more closes it",
   }),
+  maxQueuedCommands: integer({
+    env: "MAX_QUEUED_COMMANDS",
+    default: 10,
+    min: 0,
+    max: 1_000,
+    description:
+      "commands that may wait for a charge point behind the one in flight; one more is refused (429)",
+  }),
+  commandTimeout: integer({
+    env: "COMMAND_TIMEOUT",
+    default: 30,
+    min: 1,
+    max: 3_600,
+    description:
+      "seconds a command may take to be answered (an API call may ask for less); then it times out",
+  }),
+  apiPort: integer({
+    env: "API_PORT",
+    default: 9080,
+    min: 0,
+    max: 65535,
+    description: "port of the command API (only with --api-tokens)",
+  }),
+  apiHost: text({
+    env: "API_HOST",
+    default: "0.0.0.0",
+    description: "address the command API binds to",
+  }),
+  apiTokens: optionalText({
+    env: "API_TOKENS",
+    description:
+      "file of the API's bearer tokens, hashed (levity-admin token add manages it); re-read on change. Without it the API is off",
+  }),
+  apiTlsCert: optionalText({
+    env: "API_TLS_CERT",
+    description: "serve the command API over HTTPS with this certificate (PEM)...",
+  }),
+  apiTlsKey: optionalText({
+    env: "API_TLS_KEY",
+    description: "...and this private key (PEM)",
+  }),
   batchMaxEvents: integer({
     env: "BATCH_MAX_EVENTS",
     default: 500,

@@ -1,49 +1,17 @@
+import type { CommandOutcome } from "@levity/commands";
 import type { CloseReason } from "@levity/events";
-import { callErrorFrame, callResultFrame, parseFrame, type RpcErrorKind } from "@levity/ocpp";
-import type { Logger } from "@levity/service-kit";
-import type { GroupCommitter } from "../commit/group-committer.js";
-import type { EventStamper, SessionEnvelope } from "../events/event-stamper.js";
-import type { GatewayMetrics } from "../metrics/gateway-metrics.js";
-import { checkCall } from "../protocol/check-call.js";
+import { parseFrame } from "@levity/ocpp";
+import type { SessionEnvelope } from "../events/event-stamper.js";
 import type { ProtocolHandlers } from "../protocol/protocol-handlers.js";
-import type { TransactionIdAllocator } from "../transactions/transaction-ids.js";
+import { InboundCalls } from "./inbound-calls.js";
+import { type OutboundCall, OutboundCalls } from "./outbound-calls.js";
+import type { SessionServices } from "./session-services.js";
 import type { SessionSocket } from "./session-socket.js";
 
-/** Limits that keep one charge point from harming the others. */
-export interface SessionLimits {
-  /** CALLs a charge point may queue while one is being answered; one more closes the session. */
-  readonly maxQueuedCalls: number;
-  /** Bytes of unsent answers tolerated before a charge point that does not read is dropped. */
-  readonly maxSendBuffer: number;
-  readonly heartbeatIntervalS: number;
-}
-
-/** What every session of a gateway shares. */
-export interface SessionServices {
-  readonly committer: GroupCommitter;
-  readonly stamper: EventStamper;
-  readonly transactionIds: TransactionIdAllocator;
-  readonly metrics: GatewayMetrics;
-  readonly countCall: (action: string) => void;
-  /** Whether an idTag may charge, by the registry's allow list. */
-  readonly idTagAccepted: (idTag: string) => boolean;
-  readonly logger: Logger;
-  readonly now: () => number;
-  readonly limits: SessionLimits;
-  /** Called once when the session has ended, whoever ended it. */
-  readonly ended: (session: ChargePointSession) => void;
-}
-
-interface QueuedCall {
-  readonly messageId: string;
-  readonly action: string;
-  readonly payload: unknown;
-  readonly receivedAt: number;
-}
-
 /**
- * One charge point's connection: answers its calls in order, one at a time, each only after the
- * events it produced are stored, and records how the session began and ended.
+ * One charge point's connection: frames in and out, and how the session began and ended. What the
+ * charge point asks is answered by the inbound half; what the central system asks it is sent by
+ * the outbound half. Each is its own piece, so neither waits for the other.
  */
 export class ChargePointSession {
   /** Cleared by each keepalive ping, set again by any traffic from the charge point. */
@@ -52,8 +20,8 @@ export class ChargePointSession {
   readonly #socket: SessionSocket;
   readonly #handlers: ProtocolHandlers;
   readonly #services: SessionServices;
-  readonly #queue: QueuedCall[] = [];
-  #busy = false;
+  readonly #inbound: InboundCalls;
+  readonly #outbound: OutboundCalls;
   #closed = false;
   #protocolErrorCode: number | undefined;
 
@@ -67,6 +35,22 @@ export class ChargePointSession {
     this.#handlers = handlers;
     this.envelope = envelope;
     this.#services = services;
+    const send = (text: string) => this.#send(text);
+    this.#inbound = new InboundCalls({
+      envelope,
+      handlers,
+      services,
+      send,
+      flooded: () => this.close("call-flood", 1008),
+    });
+    this.#outbound = new OutboundCalls({
+      send,
+      validator: handlers.protocol.commands,
+      now: services.now,
+      timeoutMs: services.limits.commandTimeoutMs,
+      maxQueued: services.limits.maxQueuedCommands,
+      unmatchedAnswer: () => services.metrics.framesIgnored.labels("unmatched-response").inc(),
+    });
   }
 
   get cpId(): string {
@@ -77,10 +61,15 @@ export class ChargePointSession {
     return this.envelope.sessionId;
   }
 
+  /** The OCPP subprotocol the session speaks. */
+  get protocol(): string {
+    return this.#handlers.protocol.subprotocol;
+  }
+
   /** Records the session's start; must-store, so it precedes every event of the session in the log. */
   open(remoteAddress: string | undefined): void {
     const { stamper, committer, metrics, now, logger } = this.#services;
-    const opened = { protocol: this.#handlers.protocol.subprotocol, instance: stamper.instance };
+    const opened = { protocol: this.protocol, instance: stamper.instance };
     const payload = remoteAddress
       ? { ...opened, remoteAddress: remoteAddress.slice(0, 64) }
       : opened;
@@ -97,27 +86,17 @@ export class ChargePointSession {
     if (!parsed.ok) {
       const { messageId, reason } = parsed.violation;
       if (messageId === undefined) this.#services.metrics.framesIgnored.labels("unreadable").inc();
-      else this.#sendError(messageId, "formation", reason);
+      else this.#inbound.refuse(messageId, "formation", reason);
       return;
     }
     const frame = parsed.frame;
-    if (frame.kind !== "call") {
-      // The gateway sends no calls of its own yet, so every response answers nothing.
-      this.#services.metrics.framesIgnored.labels("unmatched-response").inc();
-      return;
-    }
-    this.#services.countCall(frame.action);
-    if (this.#queue.length >= this.#services.limits.maxQueuedCalls) {
-      this.close("call-flood", 1008);
-      return;
-    }
-    this.#queue.push({
-      messageId: frame.messageId,
-      action: frame.action,
-      payload: frame.payload,
-      receivedAt: this.#services.now(),
-    });
-    this.#pump();
+    if (frame.kind === "call") this.#inbound.receive(frame.messageId, frame.action, frame.payload);
+    else this.#outbound.answered(frame);
+  }
+
+  /** Sends a command to the charge point; resolves with its outcome, whatever happens. */
+  command(call: OutboundCall): Promise<CommandOutcome> {
+    return this.#outbound.submit(call);
   }
 
   /** Ends the session from our side; without a close code the socket is dropped at once. */
@@ -152,82 +131,6 @@ export class ChargePointSession {
     this.#dropIfSlow();
   }
 
-  // Calls are answered one at a time: `#busy` holds the queue while a call waits for a
-  // transaction id or for its events to be stored; callbacks (not promises) keep the per-call
-  // cost down, and `#finish` moves on to the next queued call.
-  #pump(): void {
-    while (!this.#busy && !this.#closed && this.#queue.length > 0) {
-      this.#busy = true;
-      this.#answer(this.#queue.shift() as QueuedCall);
-    }
-  }
-
-  #finish(): void {
-    this.#busy = false;
-    this.#pump();
-  }
-
-  #answer(call: QueuedCall): void {
-    const checked = checkCall(this.#handlers, call.action, call.payload);
-    if (checked.kind === "error") {
-      this.#sendError(call.messageId, checked.error, checked.description);
-      this.#finish();
-      return;
-    }
-    if (!checked.needsTransactionId) {
-      this.#deliver(call, undefined);
-      return;
-    }
-    this.#services.transactionIds.next().then(
-      (transactionId) => this.#deliver(call, transactionId),
-      (error: unknown) => {
-        this.#services.logger.error(
-          { err: error, cpId: this.cpId },
-          "cannot allocate a transaction id",
-        );
-        this.#sendError(call.messageId, "internal", "transaction id unavailable, retry later");
-        this.#finish();
-      },
-    );
-  }
-
-  #deliver(call: QueuedCall, transactionId: number | undefined): void {
-    const outcome = this.#handlers.handle(call.action, call.payload, {
-      receivedAt: call.receivedAt,
-      heartbeatIntervalS: this.#services.limits.heartbeatIntervalS,
-      transactionId,
-      idTagAccepted: this.#services.idTagAccepted,
-    });
-    if (outcome.kind === "error") {
-      this.#sendError(call.messageId, outcome.error, outcome.description);
-      this.#finish();
-      return;
-    }
-    const { stamper, committer, metrics } = this.#services;
-    if (outcome.droppedSamples) metrics.samplesDropped.inc(outcome.droppedSamples);
-    if (outcome.events.length === 0) {
-      this.#send(callResultFrame(call.messageId, outcome.payload));
-      this.#finish();
-      return;
-    }
-    const events: string[] = [];
-    for (const draft of outcome.events)
-      events.push(stamper.cpEvent(this.envelope, draft, call.receivedAt, call.messageId));
-    committer.submit(events, (error) => {
-      // Nothing acknowledged is lost: on an error the charge point retries (1.6 retries these).
-      if (error)
-        this.#sendError(call.messageId, "internal", "could not store the message, retry later");
-      else this.#send(callResultFrame(call.messageId, outcome.payload));
-      this.#finish();
-    });
-  }
-
-  #sendError(messageId: string, kind: RpcErrorKind, description: string): void {
-    const code = this.#handlers.protocol.errorCodes[kind];
-    this.#services.metrics.callErrors.labels(code).inc();
-    this.#send(callErrorFrame(messageId, code, description));
-  }
-
   #send(text: string): void {
     if (this.#closed) return;
     this.#socket.send(text);
@@ -241,7 +144,8 @@ export class ChargePointSession {
 
   #end(reason: CloseReason, code: number | undefined): void {
     this.#closed = true;
-    this.#queue.length = 0;
+    this.#inbound.close();
+    this.#outbound.close(`the session closed (${reason})`);
     const { stamper, committer, metrics, now, logger, ended } = this.#services;
     const payload = code === undefined || code > 4999 ? { reason } : { reason, code };
     committer.store([stamper.cpEvent(this.envelope, { type: "session.closed", payload }, now())]);

@@ -1,4 +1,4 @@
-import { JetStreamEventLog } from "@levity/nats";
+import { JetStreamEventLog, NatsCommandRoute } from "@levity/nats";
 import { createLogger } from "@levity/service-kit";
 import { uniqueName } from "@levity/testkit";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
@@ -23,6 +23,8 @@ export function testSettings(overrides: Partial<GatewaySettings> = {}): GatewayS
     maxPayload: 65_536,
     maxSendBuffer: 1_048_576,
     maxQueuedCalls: 10,
+    maxQueuedCommands: 10,
+    commandTimeout: 30,
     batchMaxEvents: 500,
     batchMaxBytes: 262_144,
     outboxLimit: 100_000,
@@ -46,18 +48,21 @@ export interface StreamSpace {
   readonly stream: string;
   readonly subjectPrefix: string;
   readonly bucket: string;
+  /** The owners bucket of the command route. */
+  readonly owners: string;
 }
 
 export function newStreamSpace(): StreamSpace {
   const subjectPrefix = uniqueName("gw");
   const stream = subjectPrefix.toUpperCase();
-  return { stream, subjectPrefix, bucket: `${stream}_TXIDS` };
+  return { stream, subjectPrefix, bucket: `${stream}_TXIDS`, owners: `${stream}_OWNERS` };
 }
 
 /** A gateway running in this process against real NATS, with its connection and metrics. */
 export interface GatewayUnderTest {
   readonly gateway: Gateway;
   readonly log: JetStreamEventLog;
+  readonly route: NatsCommandRoute;
   readonly connection: NatsConnection;
   readonly registry: Registry;
   readonly url: string;
@@ -91,10 +96,15 @@ export async function startTestGateway(
     publishTimeoutMs: 1_000,
   });
   const transactionIds = await KvTransactionIdBlocks.open(connection, space.bucket);
+  const route = await NatsCommandRoute.open(connection, {
+    bucket: space.owners,
+    subjectPrefix: space.subjectPrefix,
+  });
   const registry = new Registry();
   const gateway = await startGateway(testSettings(overrides), {
     log,
     transactionIds,
+    route,
     available: () => connected,
     registry,
     logger: createLogger({
@@ -106,12 +116,14 @@ export async function startTestGateway(
   return {
     gateway,
     log,
+    route,
     connection,
     registry,
     url: `ws://127.0.0.1:${gateway.port}/ocpp`,
     tlsUrl: gateway.tlsPort ? `wss://localhost:${gateway.tlsPort}/ocpp` : undefined,
     stop: async () => {
       await gateway.stop(2_000);
+      await route.close();
       await log.close();
       await connection.close();
     },

@@ -1,0 +1,58 @@
+import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
+import type { ErrorBodyType } from "./api-schemas.js";
+
+/** Answers with a status and a JSON `{error, message, ...}`. */
+export function sendError(
+  reply: FastifyReply,
+  status: number,
+  error: string,
+  message: string,
+  extra: Omit<ErrorBodyType, "error" | "message"> = {},
+): FastifyReply {
+  return reply.code(status).send({ error, message, ...extra });
+}
+
+// Routes by path, for telling a wrong method (405) from an unknown path (404).
+const ROUTES: readonly { readonly path: RegExp; readonly methods: readonly string[] }[] = [
+  { path: /^\/v1\/charge-points\/[^/]+\/commands\/[^/]+$/, methods: ["POST"] },
+  { path: /^\/v1\/commands\/[^/]+$/, methods: ["GET"] },
+  { path: /^\/v1\/openapi\.json$/, methods: ["GET"] },
+];
+
+/**
+ * Every refusal fastify makes on its own (malformed JSON, a body over the bound, a wrong content
+ * type, a failed schema, an unknown path or method) answers as the API's own do: a status and a
+ * JSON `{error, message}`, never a stack. Anything else is a bug: 500, logged, no detail.
+ */
+export function errorHandling(logError: (error: unknown) => void) {
+  return async (app: FastifyInstance): Promise<void> => {
+    app.setErrorHandler((error: FastifyError, _request, reply) => {
+      if (error.validation) {
+        const first = error.validation[0];
+        const where = first?.instancePath || error.validationContext || "request";
+        return sendError(reply, 400, "bad-request", `${where} ${first?.message ?? "is invalid"}`);
+      }
+      const status = error.statusCode ?? 500;
+      if (status >= 500) {
+        logError(error);
+        return sendError(reply, 500, "internal", "the request could not be handled");
+      }
+      const code =
+        status === 413
+          ? "payload-too-large"
+          : status === 415
+            ? "unsupported-media-type"
+            : "bad-request";
+      return sendError(reply, status, code, error.message);
+    });
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split("?")[0] ?? "";
+      const route = ROUTES.find((candidate) => candidate.path.test(path));
+      if (route) {
+        reply.header("allow", route.methods.join(", "));
+        return sendError(reply, 405, "method-not-allowed", `${request.method} is not allowed here`);
+      }
+      return sendError(reply, 404, "not-found", `no such resource: ${path}`);
+    });
+  };
+}
