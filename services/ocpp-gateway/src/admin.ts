@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 import { text } from "node:stream/consumers";
 import { ADMIN_USAGE, listing, newSecret, parseAdminCommand } from "./admin/admin-command.js";
+import { runApiCall } from "./admin/cmd-command.js";
+import { runTokenCommand } from "./admin/token-command.js";
 import { readRegistryFile, writeRegistryFile } from "./admission/registry-file.js";
 
-// levity-admin: manages the charge point registry file; one-line errors and exit 2 on bad input.
+// levity-admin: manages the charge point registry and the API tokens, and sends commands; one-line
+// errors, exit 2 on bad input, exit 1 when a command did not complete.
 
 function fail(message: string): never {
   process.stderr.write(`error: ${message}\n`);
@@ -15,6 +18,22 @@ if (!parsed.ok) fail(parsed.error);
 const command = parsed.command;
 if (command.kind === "help") {
   process.stdout.write(ADMIN_USAGE);
+  process.exit(0);
+}
+if (command.kind === "api") {
+  const result = await runApiCall(command.call);
+  if (result.ok) process.stdout.write(result.output);
+  else process.stderr.write(`error: ${result.output}\n`);
+  process.exit(result.ok ? 0 : 1);
+}
+if (
+  command.kind === "token-list" ||
+  command.kind === "token-add" ||
+  command.kind === "token-remove"
+) {
+  const result = await runTokenCommand(command, new Date());
+  if (!result.ok) fail(result.error);
+  process.stdout.write(result.output);
   process.exit(0);
 }
 const loaded = await readRegistryFile(command.file);

@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import type { ChargePointRegistry, SecurityProfile } from "../admission/charge-point-registry.js";
 import { hashPassword, SCRYPT_COST } from "../admission/password-hash.js";
+import { type ApiCall, parseApiCall } from "./cmd-command.js";
+import { parseTokenCommand, type TokenCommand } from "./token-command.js";
 
 /** Where a new password comes from. */
 export type SecretSource =
@@ -12,6 +14,8 @@ export type SecretSource =
 /** What `levity-admin` was asked to do, parsed from its arguments. */
 export type AdminCommand =
   | { readonly kind: "help" }
+  | TokenCommand
+  | { readonly kind: "api"; readonly call: ApiCall }
   | { readonly kind: "list"; readonly file: string }
   | { readonly kind: "remove"; readonly file: string; readonly identity: string }
   | {
@@ -22,24 +26,40 @@ export type AdminCommand =
       readonly secret: SecretSource | undefined;
     };
 
-export const ADMIN_USAGE = `Usage: levity-admin cp <command> [identity] [options]
+export const ADMIN_USAGE = `Usage: levity-admin <cp|token|cmd|command> ... [options]
 
-Manages the charge point registry a gateway reads (--charge-points), in place and atomically;
-running gateways pick the change up within two seconds, and close the open sessions of a charge
-point removed or whose profile or password changed (the others are untouched).
+Manages the charge point registry and the API tokens a gateway reads, in place and atomically
+(running gateways pick a change up within two seconds; a charge point removed, or whose profile
+or password changed, has its open sessions closed), and sends commands through the command API.
 
-Commands:
+Charge points (--file, or env CHARGE_POINTS):
   cp list                     list registered charge points and their security profiles
   cp add <identity>           register a charge point (--profile 1, 2 or 3)
   cp set-password <identity>  change a charge point's password (AuthorizationKey)
   cp remove <identity>        remove a charge point (its open sessions are closed)
 
+API tokens (--file, or env API_TOKENS):
+  token add <name>            make a token and print it once (only its hash is stored)
+  token list                  list tokens by name
+  token remove <name>         revoke a token
+
+Commands (--api, or env LEVITY_API, default http://localhost:9080; the token from --token-file,
+env LEVITY_API_TOKEN, or data/operator-token as pnpm start writes it):
+  cmd <identity> <Action> [json]   send a command and print the charger's answer, e.g.
+                                   cmd CP-7 Reset '{"type":"Soft"}'; exits 1 on any failure
+  command <id>                     print a command's status and outcome
+
 Options:
-  --file <path>        the registry file (env CHARGE_POINTS)
+  --file <path>        the registry or tokens file
   --profile <1|2|3>    1: Basic auth on ws; 2: Basic auth on TLS; 3: TLS client certificate
   --generate           generate a random 20-byte AuthorizationKey and print it once (recommended)
   --password-stdin     read the password from standard input (not from the command line)
   --password <value>   the password itself (visible to other users of this machine: avoid)
+  --api <url>          the command API
+  --token-file <path>  the file holding the API token
+  --timeout <s>        cmd: seconds to wait for the answer
+  --idempotency-key <k>  cmd: the same key never sends twice, and returns the same outcome
+  --async              cmd: return the command id at once instead of waiting
   -h, --help           show this help
 `;
 
@@ -59,6 +79,11 @@ export function parseAdminCommand(
         generate: { type: "boolean" },
         "password-stdin": { type: "boolean" },
         password: { type: "string" },
+        api: { type: "string" },
+        "token-file": { type: "string" },
+        timeout: { type: "string" },
+        "idempotency-key": { type: "string" },
+        async: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -68,6 +93,27 @@ export function parseAdminCommand(
   const { values, positionals } = parsed;
   if (values.help || positionals.length === 0) return { ok: true, command: { kind: "help" } };
   const [noun, verb, identity] = positionals as [string, string | undefined, string | undefined];
+  if (noun === "token") {
+    const token = parseTokenCommand(
+      positionals,
+      (values.file as string | undefined) ?? env.API_TOKENS,
+    );
+    return token.ok ? { ok: true, command: token.command } : token;
+  }
+  if (noun === "cmd" || noun === "command") {
+    const call = parseApiCall(
+      positionals,
+      {
+        api: values.api as string | undefined,
+        tokenFile: values["token-file"] as string | undefined,
+        timeout: values.timeout as string | undefined,
+        idempotencyKey: values["idempotency-key"] as string | undefined,
+        async: values.async === true,
+      },
+      env,
+    );
+    return call.ok ? { ok: true, command: { kind: "api", call: call.call } } : call;
+  }
   if (noun !== "cp" || !verb)
     return { ok: false, error: `unknown command ${positionals.join(" ")} (see --help)` };
   const file = (values.file as string | undefined) ?? env.CHARGE_POINTS;
