@@ -1,3 +1,4 @@
+import type { CommandEffect } from "../charge-point/command-responder.js";
 import type { SimulatedChargePoint } from "../charge-point/simulated-charge-point.js";
 import type { FleetStats } from "../fleet/fleet-stats.js";
 import type { SeededRandom } from "../random/seeded-random.js";
@@ -12,7 +13,7 @@ class Presence {
   #markOnline: () => void = () => {};
   readonly #stopped: Promise<void>;
   /** Set by a reboot: the next connection boots again and stops these transactions. */
-  reboot: { readonly stops: number[] } | undefined;
+  reboot: { readonly stops: number[]; readonly reason: string } | undefined;
 
   constructor(stop: AbortSignal) {
     this.#online = this.#pending();
@@ -60,6 +61,7 @@ export async function liveChargePoint(
   if (!(await sleep(rng.between(0, rates.rampS * 1000), stop))) return;
   const presence = new Presence(stop);
   const connectors = Array.from({ length: cp.profile.connectors }, (_, i) => i + 1);
+  cp.onEffects(obeying(cp, presence, rates, rng.fork(99), stop));
   await Promise.all([
     supervise(cp, presence, rng, stats, stop),
     heartbeats(cp, presence, rng, stop),
@@ -71,11 +73,137 @@ export async function liveChargePoint(
   await cp.disconnect();
 }
 
+/** What a connector is now, as a StatusNotification says it. */
+function statusOf(cp: SimulatedChargePoint, connectorId: number): string {
+  if (cp.sessions.has(connectorId)) return "Charging";
+  if (cp.inoperative.has(connectorId)) return "Unavailable";
+  if ([...cp.reservations.values()].some((r) => r.connectorId === connectorId)) return "Reserved";
+  return "Available";
+}
+
 async function reportConnectors(cp: SimulatedChargePoint): Promise<void> {
   await cp.status(0, "Available");
   for (let connectorId = 1; connectorId <= cp.profile.connectors; connectorId++) {
-    await cp.status(connectorId, cp.sessions.has(connectorId) ? "Charging" : "Available");
+    await cp.status(connectorId, statusOf(cp, connectorId));
   }
+}
+
+/**
+ * Does what the central system's commands ask, in the order they came: reboots, remote starts and
+ * stops, triggered messages, status changes.
+ */
+function obeying(
+  cp: SimulatedChargePoint,
+  presence: Presence,
+  rates: FleetRates,
+  rng: SeededRandom,
+  stop: AbortSignal,
+): (effects: readonly CommandEffect[]) => void {
+  let queue: Promise<void> = Promise.resolve();
+  const perform = async (effect: CommandEffect): Promise<void> => {
+    switch (effect.kind) {
+      case "reset":
+        if (effect.hard) {
+          presence.reboot = { stops: [...cp.sessions.keys()], reason: "HardReset" };
+          await cp.drop();
+        } else {
+          for (const connectorId of [...cp.sessions.keys()])
+            await endCharging(cp, connectorId, "SoftReset");
+          presence.reboot = { stops: [], reason: "SoftReset" };
+          await cp.disconnect();
+        }
+        return;
+      case "remote-start":
+        void charge(cp, effect.connectorId, effect.idTag, presence, rates, rng, stop);
+        return;
+      case "remote-stop":
+        await endCharging(cp, effect.connectorId, "Remote");
+        return;
+      case "status":
+        await cp.status(effect.connectorId, effect.status);
+        return;
+      case "trigger":
+        await triggered(cp, effect.message, effect.connectorId);
+        return;
+    }
+  };
+  return (effects) => {
+    for (const effect of effects) queue = queue.then(() => perform(effect)).catch(() => {});
+  };
+}
+
+/** Sends the message a TriggerMessage asked for. */
+async function triggered(
+  cp: SimulatedChargePoint,
+  message: string,
+  connectorId: number | undefined,
+): Promise<void> {
+  const connectors =
+    connectorId && connectorId > 0
+      ? [connectorId]
+      : Array.from({ length: cp.profile.connectors }, (_, i) => i + 1);
+  switch (message) {
+    case "BootNotification":
+      await cp.boot();
+      return;
+    case "Heartbeat":
+      await cp.heartbeat();
+      return;
+    case "StatusNotification":
+      for (const id of connectors) await cp.status(id, statusOf(cp, id));
+      return;
+    case "MeterValues":
+      for (const id of connectors) await cp.meterValues(id);
+      return;
+    case "DiagnosticsStatusNotification":
+    case "FirmwareStatusNotification":
+      await cp.call(message, { status: "Idle" });
+      return;
+  }
+}
+
+/** Ends the connector's charging session: StopTransaction, then Finishing and its next status. */
+async function endCharging(
+  cp: SimulatedChargePoint,
+  connectorId: number,
+  reason: string,
+): Promise<void> {
+  if (!cp.sessions.has(connectorId)) return;
+  await cp.stopTransaction(connectorId, reason);
+  await cp.status(connectorId, "Finishing");
+  await cp.status(connectorId, statusOf(cp, connectorId));
+}
+
+/**
+ * One charging session on a connector: Preparing, StartTransaction, Charging with meter readings,
+ * until the car is done or the session is stopped from elsewhere (a remote stop, a reset).
+ */
+async function charge(
+  cp: SimulatedChargePoint,
+  connectorId: number,
+  idTag: string,
+  presence: Presence,
+  rates: FleetRates,
+  rng: SeededRandom,
+  stop: AbortSignal,
+): Promise<void> {
+  await cp.status(connectorId, "Preparing");
+  const started = await cp.startTransaction(connectorId, idTag, rng.between(6, 32));
+  if (started.kind !== "result") {
+    await cp.status(connectorId, statusOf(cp, connectorId));
+    return;
+  }
+  const session = cp.sessions.get(connectorId);
+  await cp.status(connectorId, "Charging");
+  const endsAt = Date.now() + rng.exponential(rates.chargeMeanS * 1000);
+  while (Date.now() < endsAt && cp.sessions.get(connectorId) === session) {
+    if (!(await sleep(rng.jitter(cp.meterIntervalS * 1000), stop))) return;
+    if (cp.online && cp.sessions.get(connectorId) === session) await cp.meterValues(connectorId);
+  }
+  if (cp.sessions.get(connectorId) !== session) return;
+  // The car is done while the charge point is offline: the stop is sent once it is back.
+  if (!(await presence.online()) || cp.sessions.get(connectorId) !== session) return;
+  await endCharging(cp, connectorId, "Local");
 }
 
 async function supervise(
@@ -100,7 +228,7 @@ async function supervise(
       // A boot the central system did not accept is sent again on the next connection.
       booted = (await cp.boot()).kind === "result";
       for (const connectorId of reboot?.stops ?? [])
-        await cp.stopTransaction(connectorId, "Reboot");
+        await cp.stopTransaction(connectorId, reboot?.reason ?? "Reboot");
     } else {
       stats.reconnects += 1;
     }
@@ -137,25 +265,11 @@ async function charging(
 ): Promise<void> {
   while (await sleep(rng.exponential(rates.idleMeanS * 1000), stop)) {
     if (!(await presence.online())) return;
+    // A car cannot start on a connector that is in use, reserved or set Inoperative.
+    if (statusOf(cp, connectorId) !== "Available") continue;
     const idTag = `TAG-${rng.int(1, 9999)}`;
     await cp.authorize(idTag);
-    await cp.status(connectorId, "Preparing");
-    const started = await cp.startTransaction(connectorId, idTag, rng.between(6, 32));
-    if (started.kind !== "result") {
-      await cp.status(connectorId, "Available");
-      continue;
-    }
-    await cp.status(connectorId, "Charging");
-    const endsAt = Date.now() + rng.exponential(rates.chargeMeanS * 1000);
-    while (Date.now() < endsAt && cp.sessions.has(connectorId)) {
-      if (!(await sleep(rng.jitter(rates.meterIntervalS * 1000), stop))) return;
-      if (cp.online) await cp.meterValues(connectorId);
-    }
-    if (!cp.sessions.has(connectorId)) continue;
-    if (!(await presence.online())) return;
-    await cp.stopTransaction(connectorId);
-    await cp.status(connectorId, "Finishing");
-    await cp.status(connectorId, "Available");
+    await charge(cp, connectorId, idTag, presence, rates, rng, stop);
   }
 }
 
@@ -184,7 +298,7 @@ async function incidents(
         if (rng.chance(0.5)) stops.push(connectorId);
         else cp.sessions.delete(connectorId);
       }
-      presence.reboot = { stops };
+      presence.reboot = { stops, reason: "Reboot" };
       await cp.drop();
     } else {
       await cp.drop();

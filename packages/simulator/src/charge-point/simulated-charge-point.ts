@@ -1,6 +1,18 @@
 import type { Frame } from "@levity/ocpp";
-import { CallTimeout, ConnectionClosed, OcppClient } from "../client/ocpp-client.js";
+import {
+  type CallAnswer,
+  CallTimeout,
+  ConnectionClosed,
+  OcppClient,
+} from "../client/ocpp-client.js";
 import type { SeededRandom } from "../random/seeded-random.js";
+import {
+  type CommandEffect,
+  type ConfigurationValue,
+  initialConfiguration,
+  rejection,
+  respond,
+} from "./command-responder.js";
 import { type ChargingSession, meterReading } from "./meter-model.js";
 import type { SimulationContext } from "./simulation-context.js";
 
@@ -22,19 +34,63 @@ export type CallResult =
 // 1.6 charge points retry these until the central system takes them (OCPP 1.6, 4.10).
 const TRANSACTION_MESSAGES = new Set(["StartTransaction", "StopTransaction", "MeterValues"]);
 
-/** One simulated OCPP 1.6J charge point: its connection, connectors and charging sessions. */
+/**
+ * One simulated OCPP 1.6J charge point: its connection, connectors, charging sessions and
+ * configuration; it answers the central system's commands as firmware does, and hands what they
+ * ask it to do (reboot, start, stop, send a message) to its life through `onEffects`.
+ */
 export class SimulatedChargePoint {
   readonly profile: ChargePointProfile;
   readonly sessions = new Map<number, ChargingSession>();
-  heartbeatIntervalS = 300;
+  readonly configuration: Map<string, ConfigurationValue>;
+  /** Connectors set Inoperative by ChangeAvailability. */
+  readonly inoperative = new Set<number>();
+  readonly reservations = new Map<
+    number,
+    { readonly connectorId: number; readonly idTag: string }
+  >();
+  /** The status each connector reported last. */
+  readonly connectorStatus = new Map<number, string>();
+  localListVersion = 0;
   readonly #context: SimulationContext;
   readonly #rng: SeededRandom;
   #client: OcppClient | undefined;
+  #effects: (effects: readonly CommandEffect[]) => void = () => {};
 
-  constructor(profile: ChargePointProfile, context: SimulationContext, rng: SeededRandom) {
+  constructor(
+    profile: ChargePointProfile,
+    context: SimulationContext,
+    rng: SeededRandom,
+    meterIntervalS = 60,
+  ) {
     this.profile = profile;
     this.#context = context;
     this.#rng = rng;
+    this.configuration = initialConfiguration(profile.connectors, 300, meterIntervalS);
+  }
+
+  get connectors(): number {
+    return this.profile.connectors;
+  }
+
+  /** Seconds between Heartbeats: what the central system said at boot or set since. */
+  get heartbeatIntervalS(): number {
+    return Number(this.configuration.get("HeartbeatInterval")?.value ?? 300);
+  }
+
+  /** Seconds between MeterValues of a charging session (MeterValueSampleInterval). */
+  get meterIntervalS(): number {
+    return Number(this.configuration.get("MeterValueSampleInterval")?.value ?? 60);
+  }
+
+  /** Connectors with a session, by transaction id. */
+  get transactions(): ReadonlyMap<number, number> {
+    return new Map([...this.sessions].map(([connectorId, s]) => [s.transactionId, connectorId]));
+  }
+
+  /** What to do with what commands ask: set by the charge point's life. */
+  onEffects(handler: (effects: readonly CommandEffect[]) => void): void {
+    this.#effects = handler;
   }
 
   get online(): boolean {
@@ -63,6 +119,7 @@ export class SimulatedChargePoint {
       stats.connectFailures += 1;
       return false;
     }
+    this.#client.onCall((action, payload, messageId) => this.#answer(action, payload, messageId));
     stats.connects += 1;
     stats.connected += 1;
     void this.#client.closed.then(() => {
@@ -106,12 +163,14 @@ export class SimulatedChargePoint {
       chargePointModel: model,
       firmwareVersion: firmware,
     });
+    const interval = this.configuration.get("HeartbeatInterval");
     if (
+      interval &&
       outcome.kind === "result" &&
       typeof outcome.payload.interval === "number" &&
       outcome.payload.interval > 0
     ) {
-      this.heartbeatIntervalS = outcome.payload.interval;
+      interval.value = String(outcome.payload.interval);
     }
     return outcome;
   }
@@ -121,6 +180,7 @@ export class SimulatedChargePoint {
   }
 
   status(connectorId: number, status: string, errorCode = "NoError"): Promise<CallResult> {
+    this.connectorStatus.set(connectorId, status);
     return this.call("StatusNotification", {
       connectorId,
       errorCode,
@@ -176,6 +236,18 @@ export class SimulatedChargePoint {
       timestamp: this.#isoNow(),
       reason,
     });
+  }
+
+  /** Answers a command of the central system (or stays silent, as `--silent-rate` asks). */
+  #answer(action: string, payload: unknown, messageId: string): CallAnswer {
+    const { commandReceived, rejectRate, silentRate } = this.#context;
+    commandReceived({ cpId: this.profile.id, messageId, action });
+    if (silentRate > 0 && this.#rng.chance(silentRate)) return { kind: "silent" };
+    const refused = rejectRate > 0 && this.#rng.chance(rejectRate) ? rejection(action) : undefined;
+    const response = refused ?? respond(this, action, payload);
+    // What the command asks is done once its answer is on its way, as firmware does.
+    if (response.effects.length > 0) setImmediate(() => this.#effects(response.effects));
+    return response.answer;
   }
 
   async #callOnce(

@@ -15,5 +15,10 @@ export interface SimulationContext {
   readonly password: string | undefined;
   /** Called with every call the server acknowledged with a CALLRESULT. */
   readonly acknowledged: (record: { cpId: string; messageId: string; action: string }) => void;
+  /** Called with every command the central system sent (for `--command-log`). */
+  readonly commandReceived: (record: { cpId: string; messageId: string; action: string }) => void;
+  /** Share of commands answered Rejected (or the action's refusal), and left unanswered. */
+  readonly rejectRate: number;
+  readonly silentRate: number;
   readonly now: () => number;
 }

@@ -4,7 +4,12 @@ import { readConfig } from "@levity/service-kit";
 import type { FleetPlan } from "../fleet/fleet-plan.js";
 import { splitPlan } from "../fleet/fleet-plan.js";
 import { FleetStats, mergeStats, type StatsSnapshot } from "../fleet/fleet-stats.js";
-import { type Acknowledged, runFleet, simulationContext } from "../fleet/run-fleet.js";
+import {
+  type Acknowledged,
+  type RunRecords,
+  runFleet,
+  simulationContext,
+} from "../fleet/run-fleet.js";
 import { runInWorkers } from "../fleet/worker-pool.js";
 import { loadScenario } from "../scenario/load-scenario.js";
 import { runScenario } from "../scenario/run-scenario.js";
@@ -39,6 +44,8 @@ const plan: FleetPlan = {
   expectedErrors:
     config.expectErrors === "-" ? [] : config.expectErrors.split(",").map((code) => code.trim()),
   password: config.password,
+  rejectRate: config.rejectRate,
+  silentRate: config.silentRate,
 };
 
 const stop = new AbortController();
@@ -46,7 +53,11 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => st
 if (config.duration > 0) setTimeout(() => stop.abort(), config.duration * 1000).unref();
 
 const ackLog = config.ackLog ? createWriteStream(config.ackLog) : undefined;
-const acknowledged = (record: Acknowledged) => ackLog?.write(`${JSON.stringify(record)}\n`);
+const commandLog = config.commandLog ? createWriteStream(config.commandLog) : undefined;
+const records: RunRecords = {
+  acknowledged: (record: Acknowledged) => ackLog?.write(`${JSON.stringify(record)}\n`),
+  commandReceived: (record: Acknowledged) => commandLog?.write(`${JSON.stringify(record)}\n`),
+};
 const started = performance.now();
 let latest: () => StatsSnapshot = () => new FleetStats().snapshot();
 let previousCalls = 0;
@@ -74,7 +85,7 @@ if (config.scenario) {
   chargePoints = loaded.scenario.chargePoints.length;
   await runScenario(
     loaded.scenario,
-    simulationContext(plan, stats, acknowledged),
+    simulationContext(plan, stats, records),
     plan.seed,
     stop.signal,
   );
@@ -84,16 +95,20 @@ if (config.scenario) {
   latest = () => mergeStats(parts);
   mode = "fleet";
   final = mergeStats(
-    await runInWorkers(splitPlan(plan, config.workers), stop.signal, (current, acks) => {
-      parts = current;
-      for (const record of acks) acknowledged(record);
-    }),
+    await runInWorkers(
+      splitPlan(plan, config.workers),
+      stop.signal,
+      (current) => {
+        parts = current;
+      },
+      records,
+    ),
   );
 } else {
   const stats = new FleetStats();
   latest = () => stats.snapshot();
   mode = "fleet";
-  await runFleet(plan, stats, stop.signal, acknowledged);
+  await runFleet(plan, stats, stop.signal, records);
   final = stats.snapshot();
 }
 
@@ -101,7 +116,8 @@ if (progress) {
   clearInterval(progress);
   process.stderr.write("\n");
 }
-await new Promise<void>((resolve) => (ackLog ? ackLog.end(resolve) : resolve()));
+for (const log of [ackLog, commandLog])
+  await new Promise<void>((resolve) => (log ? log.end(resolve) : resolve()));
 const summary = summarise(final, {
   url: plan.url,
   mode,

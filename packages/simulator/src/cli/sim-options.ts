@@ -113,6 +113,26 @@ export const simulatorOptions = {
     max: 64,
     description: "worker threads to spread the fleet over",
   }),
+  rejectRate: decimal({
+    env: "SIM_REJECT_RATE",
+    default: 0,
+    min: 0,
+    max: 1,
+    description:
+      "share of the central system's commands answered Rejected (or the action's refusal)",
+  }),
+  silentRate: decimal({
+    env: "SIM_SILENT_RATE",
+    default: 0,
+    min: 0,
+    max: 1,
+    description: "share of the central system's commands left unanswered",
+  }),
+  commandLog: optionalText({
+    env: "SIM_COMMAND_LOG",
+    description:
+      "write every command the central system sent (cpId, messageId, action) to this file, one JSON line each",
+  }),
   ackLog: optionalText({
     env: "SIM_ACK_LOG",
     description:

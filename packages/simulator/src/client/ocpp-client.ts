@@ -1,12 +1,27 @@
 import { randomUUID } from "node:crypto";
 import {
+  CallTimeout,
+  ConnectionClosed,
   callErrorFrame,
   callFrame,
+  callResultFrame,
   type Frame,
   OCPP16_ERROR_CODES,
+  PendingCalls,
   parseFrame,
 } from "@levity/ocpp";
 import { WebSocket } from "ws";
+
+export { CallTimeout, ConnectionClosed };
+
+/** How a charge point answers a call from the central system: a result, an error, or nothing. */
+export type CallAnswer =
+  | { readonly kind: "result"; readonly payload: unknown }
+  | { readonly kind: "error"; readonly code: string; readonly description: string }
+  | { readonly kind: "silent" };
+
+/** Answers the central system's calls; by default every one is NotImplemented. */
+export type CallHandler = (action: string, payload: unknown, messageId: string) => CallAnswer;
 
 /** How a client connects and how long it waits for answers. */
 export interface OcppClientOptions {
@@ -23,18 +38,6 @@ export class HandshakeRefused extends Error {
   constructor(readonly status: number) {
     super(`handshake refused with HTTP ${status}`);
   }
-}
-
-/** A call the server did not answer in time. */
-export class CallTimeout extends Error {}
-
-/** A call whose connection closed before it was answered. */
-export class ConnectionClosed extends Error {}
-
-interface Waiting {
-  readonly resolve: (frame: Frame) => void;
-  readonly reject: (error: Error) => void;
-  readonly timer: NodeJS.Timeout;
 }
 
 // Answers are read leniently, so a client can see what a server answers even to ids OCPP-J forbids.
@@ -61,28 +64,32 @@ function readFrame(text: string): Frame | undefined {
   return undefined;
 }
 
+const notImplemented: CallHandler = (action) => ({
+  kind: "error",
+  code: OCPP16_ERROR_CODES.notImplemented,
+  description: `${action} is not simulated`,
+});
+
 /**
  * A charge point's OCPP-J connection: sends CALLs and matches their answers by message id, with a
- * timeout; answers calls from the server with NotImplemented; keeps unmatched frames.
+ * timeout; answers calls from the server with its call handler (NotImplemented unless told
+ * otherwise); keeps unmatched frames.
  */
 export class OcppClient {
   readonly socket: WebSocket;
   /** Frames that answered no call of ours. */
   readonly received: Frame[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
-  readonly #waiting = new Map<string, Waiting>();
+  readonly #pending = new PendingCalls<Frame>();
   readonly #timeoutMs: number;
+  #onCall: CallHandler = notImplemented;
 
   private constructor(socket: WebSocket, timeoutMs: number) {
     this.socket = socket;
     this.#timeoutMs = timeoutMs;
     this.closed = new Promise((resolve) => {
       socket.on("close", (code, reason) => {
-        for (const [id, waiting] of this.#waiting) {
-          clearTimeout(waiting.timer);
-          waiting.reject(new ConnectionClosed(`closed (${code}) before an answer to ${id}`));
-        }
-        this.#waiting.clear();
+        this.#pending.rejectAll(new ConnectionClosed(`closed (${code}) before an answer`));
         resolve({ code, reason: reason.toString() });
       });
     });
@@ -136,13 +143,12 @@ export class OcppClient {
 
   /** Resolves with the frame answering `messageId` (for frames sent with `sendRaw`). */
   answerTo(messageId: string): Promise<Frame> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#waiting.delete(messageId);
-        reject(new CallTimeout(`no answer to ${messageId} within ${this.#timeoutMs} ms`));
-      }, this.#timeoutMs);
-      this.#waiting.set(messageId, { resolve, reject, timer });
-    });
+    return this.#pending.wait(messageId, this.#timeoutMs);
+  }
+
+  /** Answers the central system's calls with `handler` from now on. */
+  onCall(handler: CallHandler): void {
+    this.#onCall = handler;
   }
 
   /** Sends any text (or bytes) as one WebSocket message. */
@@ -171,23 +177,13 @@ export class OcppClient {
     const frame = readFrame(text);
     if (!frame) return;
     if (frame.kind === "call") {
-      // No central-system call is supported by the simulator yet: say so, as a charge point would.
-      this.socket.send(
-        callErrorFrame(
-          frame.messageId,
-          OCPP16_ERROR_CODES.notImplemented,
-          `${frame.action} is not simulated`,
-        ),
-      );
+      const answer = this.#onCall(frame.action, frame.payload, frame.messageId);
+      if (answer.kind === "result")
+        this.socket.send(callResultFrame(frame.messageId, answer.payload));
+      else if (answer.kind === "error")
+        this.socket.send(callErrorFrame(frame.messageId, answer.code, answer.description));
       return;
     }
-    const waiting = this.#waiting.get(frame.messageId);
-    if (!waiting) {
-      this.received.push(frame);
-      return;
-    }
-    clearTimeout(waiting.timer);
-    this.#waiting.delete(frame.messageId);
-    waiting.resolve(frame);
+    if (!this.#pending.settle(frame.messageId, frame)) this.received.push(frame);
   }
 }

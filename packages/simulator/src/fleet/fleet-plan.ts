@@ -12,6 +12,9 @@ export interface FleetPlan {
   readonly callTimeoutMs: number;
   readonly expectedErrors: readonly string[];
   readonly password: string | undefined;
+  /** Share of commands refused, and left unanswered, for tests of the central system's failure paths. */
+  readonly rejectRate: number;
+  readonly silentRate: number;
 }
 
 /** Splits a plan into `workers` contiguous shares of the fleet (same seed: same charge points). */

@@ -7,18 +7,26 @@ import { SeededRandom } from "../random/seeded-random.js";
 import type { FleetPlan } from "./fleet-plan.js";
 import type { FleetStats } from "./fleet-stats.js";
 
-/** A record of a call the server acknowledged. */
+/** A record of a call the server acknowledged, or of a command the server sent. */
 export interface Acknowledged {
   readonly cpId: string;
   readonly messageId: string;
   readonly action: string;
 }
 
+/** Where the records of a run go: calls acknowledged, commands received. */
+export interface RunRecords {
+  readonly acknowledged: (record: Acknowledged) => void;
+  readonly commandReceived: (record: Acknowledged) => void;
+}
+
+const NO_RECORDS: RunRecords = { acknowledged: () => {}, commandReceived: () => {} };
+
 /** The context charge points of a plan share. */
 export function simulationContext(
   plan: FleetPlan,
   stats: FleetStats,
-  acknowledged: (record: Acknowledged) => void,
+  records: RunRecords,
 ): SimulationContext {
   return {
     url: plan.url,
@@ -27,7 +35,10 @@ export function simulationContext(
     callTimeoutMs: plan.callTimeoutMs,
     expectedErrors: new Set(plan.expectedErrors),
     password: plan.password,
-    acknowledged,
+    acknowledged: records.acknowledged,
+    commandReceived: records.commandReceived,
+    rejectRate: plan.rejectRate,
+    silentRate: plan.silentRate,
     now: Date.now,
   };
 }
@@ -37,11 +48,11 @@ export async function runFleet(
   plan: FleetPlan,
   stats: FleetStats,
   stop: AbortSignal,
-  acknowledged: (record: Acknowledged) => void = () => {},
+  records: RunRecords = NO_RECORDS,
 ): Promise<void> {
   // Every charge point's timers listen to the same stop signal.
   setMaxListeners(0, stop);
-  const context = simulationContext(plan, stats, acknowledged);
+  const context = simulationContext(plan, stats, records);
   const random = new SeededRandom(plan.seed);
   const lives: Promise<void>[] = [];
   for (let index = plan.first; index < plan.first + plan.count; index++) {
@@ -56,6 +67,7 @@ export async function runFleet(
       },
       context,
       own.fork(0),
+      plan.rates.meterIntervalS,
     );
     lives.push(liveChargePoint(cp, plan.rates, own.fork(1), stats, stop));
   }

@@ -2,15 +2,21 @@ import { Worker } from "node:worker_threads";
 import { onAbort } from "../behaviour/abortable-sleep.js";
 import type { FleetPlan } from "./fleet-plan.js";
 import type { StatsSnapshot } from "./fleet-stats.js";
-import type { Acknowledged } from "./run-fleet.js";
+import type { Acknowledged, RunRecords } from "./run-fleet.js";
 
-type WorkerMessage = { kind: "progress" | "done"; stats: StatsSnapshot; acks: Acknowledged[] };
+type WorkerMessage = {
+  kind: "progress" | "done";
+  stats: StatsSnapshot;
+  acks: Acknowledged[];
+  commands: Acknowledged[];
+};
 
 /** Runs each share of a fleet in its own worker thread; reports the latest counters of each. */
 export function runInWorkers(
   shares: readonly FleetPlan[],
   stop: AbortSignal,
-  report: (latest: readonly StatsSnapshot[], acks: readonly Acknowledged[]) => void,
+  report: (latest: readonly StatsSnapshot[]) => void,
+  records: RunRecords,
 ): Promise<StatsSnapshot[]> {
   const latest: StatsSnapshot[] = [];
   const workerUrl = new URL("./fleet-worker.js", import.meta.url);
@@ -22,7 +28,9 @@ export function runInWorkers(
           onAbort(stop, () => worker.postMessage({ kind: "stop" }));
           worker.on("message", (message: WorkerMessage) => {
             latest[index] = message.stats;
-            report(latest.filter(Boolean), message.acks);
+            report(latest.filter(Boolean));
+            for (const record of message.acks) records.acknowledged(record);
+            for (const record of message.commands) records.commandReceived(record);
             if (message.kind === "done") resolve(message.stats);
           });
           worker.on("error", reject);
