@@ -63,7 +63,9 @@ export class InProcessEventLog implements EventLog {
     const appended = this.#tail.then(async (): Promise<KeyedAck> => {
       if ((this.#keys.get(key)?.at(-1) ?? 0) !== after) return { ok: false, conflict: "key-moved" };
       const ack = await this.#append({ ...message, key });
-      return { ok: true, sequence: ack.sequence };
+      return ack.duplicate
+        ? { ok: false, conflict: "key-moved" }
+        : { ok: true, sequence: ack.sequence };
     });
     this.#tail = appended.catch(() => {});
     return appended;

@@ -141,8 +141,13 @@ export function eventLogContract(name: string, open: () => Promise<LogFixture>):
       await append(log, batchOf([heartbeat("before")]), "b0");
       expect(await log.lastOfKey("cmd-1")).toBeUndefined();
       expect(await log.appendKeyed("cmd-1", message("k1"), 0)).toEqual({ ok: true, sequence: 2 });
-      // A racer that also expected an empty key loses, and stores nothing.
+      // A racer that also expected an empty key loses, and stores nothing, even when it sends
+      // the very same message (id and all), as a retry or a second caller with one key would.
       expect(await log.appendKeyed("cmd-1", message("k1-racer"), 0)).toEqual({
+        ok: false,
+        conflict: "key-moved",
+      });
+      expect(await log.appendKeyed("cmd-1", message("k1"), 0)).toEqual({
         ok: false,
         conflict: "key-moved",
       });

@@ -128,6 +128,9 @@ export class JetStreamEventLog implements EventLog {
         expect: { streamName: this.#stream, lastSubjectSequence: after },
         timeout: this.#publishTimeoutMs,
       });
+      // JetStream answers a repeated message id as a duplicate before it checks the expected
+      // sequence: whoever repeats it did not store it, and must learn so.
+      if (ack.duplicate) return { ok: false, conflict: "key-moved" };
       return { ok: true, sequence: ack.seq };
     } catch (error) {
       if (error instanceof JetStreamApiError && error.code === WRONG_LAST_SEQUENCE)

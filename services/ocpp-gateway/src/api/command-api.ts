@@ -42,6 +42,8 @@ export async function buildCommandApi(
       security: [{ bearer: [] }],
     },
   });
+  // Bodies are OCPP payloads: JSON only (anything else is 415).
+  app.removeContentTypeParser("text/plain");
   await errorHandling((error) => options.logger.error({ err: error }, "API request failed"))(app);
   await bearerAuth(options.tokens, options.logger)(app);
   app.get("/v1/openapi.json", { schema: { hide: true } }, async () => app.swagger());

@@ -34,6 +34,9 @@ export interface OutboundPorts {
 
 type Answer = Extract<Frame, { kind: "result" | "error" }>;
 
+// Command ids a session remembers, so that one delivered twice is sent once.
+const REMEMBERED = 1_000;
+
 interface Waiting {
   readonly call: OutboundCall;
   readonly settle: (outcome: CommandOutcome) => void;
@@ -50,6 +53,8 @@ export class OutboundCalls {
   readonly #ports: OutboundPorts;
   readonly #queue: Waiting[] = [];
   readonly #pending = new PendingCalls<Answer>();
+  /** The outcome of each command this session was given, by id: one is never sent twice. */
+  readonly #given = new Map<string, Promise<CommandOutcome>>();
   #inFlight: Waiting | undefined;
   #closed: string | undefined;
 
@@ -62,8 +67,21 @@ export class OutboundCalls {
     return this.#queue.length;
   }
 
-  /** Sends `call` as soon as the calls before it are answered; resolves with its outcome. */
+  /**
+   * Sends `call` as soon as the calls before it are answered; resolves with its outcome. A command
+   * given again (the same id) is not sent again: it shares the first one's outcome.
+   */
   submit(call: OutboundCall): Promise<CommandOutcome> {
+    const known = this.#given.get(call.messageId);
+    if (known) return known;
+    const outcome = this.#submit(call);
+    this.#given.set(call.messageId, outcome);
+    if (this.#given.size > REMEMBERED)
+      this.#given.delete(this.#given.keys().next().value as string);
+    return outcome;
+  }
+
+  #submit(call: OutboundCall): Promise<CommandOutcome> {
     const { now, validator, maxQueued } = this.#ports;
     if (this.#closed !== undefined) return this.#failed("session-closed", this.#closed);
     if (call.deadline <= now()) return this.#failed("deadline-passed");
