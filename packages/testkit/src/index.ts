@@ -1,4 +1,4 @@
-export { generatedSection } from "./docs/doc-section.js";
+export { generatedFile, generatedSection } from "./docs/doc-section.js";
 export { type EventuallyOptions, eventually } from "./eventually.js";
 export { freePort } from "./free-port.js";
 export {

@@ -26,13 +26,14 @@ afterAll(async () => {
 });
 
 async function start(extraEnv: Record<string, string> = {}) {
-  const [port, metricsPort] = [await freePort(), await freePort()];
+  const [port, metricsPort, apiPort] = [await freePort(), await freePort(), await freePort()];
   const levity = spawnProcess(process.execPath, [MAIN, "--data-dir", dataDir, "--allow-unknown"], {
     env: {
       ...process.env,
       NATS_URL: "",
       OCPP_PORT: String(port),
       METRICS_PORT: String(metricsPort),
+      API_PORT: String(apiPort),
       ...extraEnv,
     },
   });

@@ -27,3 +27,16 @@ export async function generatedSection(
   }
   return current;
 }
+
+/**
+ * The whole of a generated file (the OpenAPI document, say). With UPDATE_DOCS=1 it is rewritten
+ * to `content` first; a missing file reads as empty, so the test that checks it fails.
+ */
+export async function generatedFile(path: string, content: string): Promise<string> {
+  const current = await readFile(path, "utf8").catch(() => "");
+  if (process.env.UPDATE_DOCS === "1" && current !== content) {
+    await writeFile(path, content);
+    return content;
+  }
+  return current;
+}
