@@ -27,13 +27,29 @@ const EXPECTED: [string, string][] = [
 const exprOf = (panel: Panel) => (panel.targets?.[0] as { expr?: string } | undefined)?.expr ?? "";
 
 describe("the OCPP Central System dashboard", () => {
-  it("has the 14 panels in order, with their titles and types, and stable ids", () => {
-    expect(panels.map((p) => [p.title, p.type])).toEqual(EXPECTED);
-    expect(panels.map((p) => p.id)).toEqual(EXPECTED.map((_, i) => i + 1));
+  it("has the 14 panels first and in order, with their titles and types, and stable ids", () => {
+    const seed = panels.slice(0, EXPECTED.length);
+    expect(seed.map((p) => [p.title, p.type])).toEqual(EXPECTED);
+    expect(seed.map((p) => p.id)).toEqual(EXPECTED.map((_, i) => i + 1));
+  });
+
+  it("has a commands row below them: outcomes, durations, in flight, failures", () => {
+    expect(panels.slice(EXPECTED.length).map((p) => [p.title, p.type])).toEqual([
+      ["Commands", "row"],
+      ["Commands by Outcome", "barchart"],
+      ["Command Duration p50 / p99 (by action)", "timeseries"],
+      ["Commands In Flight", "stat"],
+      ["Failed Commands (by action and reason)", "bargauge"],
+    ]);
+    const lowest = Math.max(
+      ...panels.slice(0, EXPECTED.length).map((p) => (p.gridPos?.y ?? 0) + (p.gridPos?.h ?? 0)),
+    );
+    for (const panel of panels.slice(EXPECTED.length))
+      expect(panel.gridPos?.y ?? 0, panel.title).toBeGreaterThanOrEqual(lowest);
   });
 
   it("refers to its datasource only through the DS_PROMETHEUS variable, everywhere", () => {
-    for (const panel of panels) {
+    for (const panel of panels.filter((p) => p.type !== "row")) {
       expect(panel.datasource, panel.title).toEqual({
         type: "prometheus",
         uid: datasourceRef.uid,
@@ -61,7 +77,7 @@ describe("the OCPP Central System dashboard", () => {
       allValue: ".*",
     });
     expect(cp.current).toEqual({ text: "All", value: "$__all" });
-    for (const panel of panels.slice(2))
+    for (const panel of panels.slice(2, EXPECTED.length))
       expect(exprOf(panel), panel.title).toContain('cp_id=~"$cp_id"');
   });
 

@@ -3,7 +3,7 @@ import { parser } from "@prometheus-io/lezer-promql";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { ALERTS, firingExpr } from "../src/alerts/alert-definitions.js";
-import { PANELS } from "../src/dashboard/panels.js";
+import { COMMAND_PANELS, PANELS } from "../src/dashboard/panels.js";
 
 // Grafana substitutes these before a query reaches Prometheus.
 const substitute = (expr: string) =>
@@ -30,11 +30,16 @@ function exportedNames(): Set<string> {
   createProjectorMetrics(registry);
   collectDefaultMetrics({ register: registry });
   const names = registry.getMetricsAsArray().map((metric) => metric.name);
-  return new Set([...names, ...PROJECTED_METRICS.map((metric) => metric.name)]);
+  const projected = PROJECTED_METRICS.flatMap((metric) =>
+    metric.type === "histogram"
+      ? [`${metric.name}_bucket`, `${metric.name}_sum`, `${metric.name}_count`]
+      : [metric.name],
+  );
+  return new Set([...names, ...projected]);
 }
 
 const queries: [string, string][] = [
-  ...PANELS.map(
+  ...[...PANELS, ...COMMAND_PANELS].map(
     (panel) => [`panel ${panel.id} ${panel.title}`, substitute(panel.expr)] as [string, string],
   ),
   ...ALERTS.map((alert) => [`alert ${alert.name}`, firingExpr(alert)] as [string, string]),

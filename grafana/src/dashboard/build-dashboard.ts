@@ -11,6 +11,7 @@ import {
   DatasourceVariableBuilder,
   MappingType,
   QueryVariableBuilder,
+  RowBuilder,
   ThresholdsConfigBuilder,
   ThresholdsMode,
   VariableRefresh,
@@ -21,7 +22,7 @@ import { DataqueryBuilder } from "@grafana/grafana-foundation-sdk/prometheus";
 import * as Stat from "@grafana/grafana-foundation-sdk/stat";
 import * as TimeSeries from "@grafana/grafana-foundation-sdk/timeseries";
 import { DATASOURCE_VARIABLE, datasourceRef } from "../datasource.js";
-import { PANELS, type PanelDefinition } from "./panels.js";
+import { COMMAND_PANELS, COMMANDS_ROW, PANELS, type PanelDefinition } from "./panels.js";
 
 /** The dashboard's stable uid: imports and provisioning update it in place. */
 export const DASHBOARD_UID = "levity-ocpp-central-system";
@@ -93,16 +94,23 @@ export function buildDashboard(): Dashboard {
         .allValue(".*")
         .current({ text: "All", value: "$__all" }),
     );
-  for (const panel of PANELS) {
-    const builder = panelBuilder(panel)
-      .id(panel.id)
-      .title(panel.title)
-      .description(panel.description)
-      .datasource(datasourceRef)
-      .gridPos(panel.grid)
-      .withTarget(query(panel));
-    if (panel.unit) builder.unit(panel.unit);
-    dashboard.withPanel(builder);
-  }
+  for (const panel of PANELS) dashboard.withPanel(built(panel));
+  // The seed panels stay first, in order; the commands row comes below them.
+  dashboard.withRow(
+    new RowBuilder(COMMANDS_ROW.title).id(100).gridPos({ x: 0, y: COMMANDS_ROW.y, w: 24, h: 1 }),
+  );
+  for (const panel of COMMAND_PANELS) dashboard.withPanel(built(panel));
   return dashboard.build();
+}
+
+function built(panel: PanelDefinition) {
+  const builder = panelBuilder(panel)
+    .id(panel.id)
+    .title(panel.title)
+    .description(panel.description)
+    .datasource(datasourceRef)
+    .gridPos(panel.grid)
+    .withTarget(query(panel));
+  if (panel.unit) builder.unit(panel.unit);
+  return builder;
 }

@@ -166,3 +166,57 @@ export const PANELS: readonly PanelDefinition[] = [
     grid: { x: 0, y: 38, w: 24, h: 8 },
   },
 ];
+
+/** The row the command panels sit in, below the 14 seed panels. */
+export const COMMANDS_ROW = { title: "Commands", y: 46 } as const;
+
+// Command counters, once across projector replicas (each counts every command).
+const commands = (offset = "") =>
+  `max by (action, outcome) (levity_commands_total${offset ? ` offset ${offset}` : ""})`;
+
+/** The commands row: what Levity asked charge points to do, and how it went. */
+export const COMMAND_PANELS: readonly PanelDefinition[] = [
+  {
+    id: 15,
+    title: "Commands by Outcome",
+    kind: "barchart",
+    description:
+      "Commands that ended in each interval, by outcome: completed (the charger answered, Rejected included), or why not (offline, rejected by a CALLERROR, timed out, ...).",
+    expr: `sum by (outcome) (${commands()} - ${commands("$__interval")})`,
+    legend: "{{outcome}}",
+    unit: "short",
+    grid: { x: 0, y: 47, w: 12, h: 8 },
+  },
+  {
+    id: 16,
+    title: "Command Duration p50 / p99 (by action)",
+    kind: "timeseries",
+    description:
+      "Time from a command's request to its outcome, as stored: the API, the route to the gateway holding the session, the charger's answer.",
+    expr: "histogram_quantile(0.99, max by (le, action) (rate(levity_command_duration_seconds_bucket[5m])))",
+    legend: "p99 {{action}}",
+    unit: "s",
+    grid: { x: 12, y: 47, w: 12, h: 8 },
+  },
+  {
+    id: 17,
+    title: "Commands In Flight",
+    kind: "stat",
+    description: "Commands requested whose outcome is not stored yet.",
+    expr: "max(levity_commands_in_flight) or vector(0)",
+    instant: true,
+    grid: { x: 0, y: 55, w: 6, h: 6 },
+  },
+  {
+    id: 18,
+    title: "Failed Commands (by action and reason)",
+    kind: "bargauge",
+    description:
+      "The actions and reasons with the most failed commands since the projector started counting.",
+    expr: `sort_desc(topk(10, max by (action, outcome) (levity_commands_total{outcome!="completed"})))`,
+    legend: "{{action}} {{outcome}}",
+    unit: "short",
+    instant: true,
+    grid: { x: 6, y: 55, w: 18, h: 6 },
+  },
+];
