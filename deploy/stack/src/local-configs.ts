@@ -4,6 +4,7 @@ import { parse, stringify } from "yaml";
 export interface LocalGateway {
   readonly ocppPort: number;
   readonly opsPort: number;
+  readonly apiPort: number;
 }
 
 /**
@@ -14,7 +15,7 @@ export interface LocalGateway {
 export function localHaproxyConfig(
   compose: string,
   gateways: readonly LocalGateway[],
-  ports: { readonly ocpp: number; readonly stats: number },
+  ports: { readonly ocpp: number; readonly api: number; readonly stats: number },
   maxConnections: number,
 ): string {
   const lines: string[] = [];
@@ -28,10 +29,14 @@ export function localHaproxyConfig(
       if (line.trim() === "" || /^\S/.test(line)) skipping = false;
       else continue;
     }
-    if (/^\s*server-template\s/.test(line)) {
+    const template = /^\s*server-template\s+(\S+)\s+\S+\s+\S+:(\d+)/.exec(line);
+    if (template) {
+      // The API backend's servers are the gateways' API ports, the others their OCPP ports.
+      const api = template[2] === "9080";
       for (const [index, gateway] of gateways.entries()) {
+        const port = api ? gateway.apiPort : gateway.ocppPort;
         lines.push(
-          `    server gateway${index + 1} 127.0.0.1:${gateway.ocppPort} port ${gateway.opsPort}`,
+          `    server ${template[1]}${index + 1} 127.0.0.1:${port} port ${gateway.opsPort}`,
         );
       }
       continue;
@@ -42,6 +47,7 @@ export function localHaproxyConfig(
         .replace(/\s+resolvers docker/, "")
         .replace(/check port \d+/, "check")
         .replace(/^(\s*bind\s+):9000\b/, `$1127.0.0.1:${ports.ocpp}`)
+        .replace(/^(\s*bind\s+):9080\b/, `$1127.0.0.1:${ports.api}`)
         .replace(/^(\s*bind\s+):8404\b/, `$1127.0.0.1:${ports.stats}`)
         .replace(/^(\s*maxconn\s+)\d+/, `$1${maxConnections}`),
     );

@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureOperatorToken } from "@levity/ocpp-gateway";
 import {
   eventually,
   freePort,
@@ -27,6 +28,8 @@ export interface StackOptions {
   readonly gateways: readonly LocalGateway[];
   /** Where charge points connect: HAProxy's port. */
   readonly ocppPort: number;
+  /** Where operators send commands: HAProxy's API port. */
+  readonly apiPort: number;
   readonly statsPort: number;
   readonly natsPort: number;
   readonly projectorPort: number;
@@ -50,10 +53,11 @@ export async function testStackOptions(dataDir: string): Promise<StackOptions> {
   const prefix = uniqueName("stack");
   return {
     gateways: [
-      { ocppPort: await freePort(), opsPort: await freePort() },
-      { ocppPort: await freePort(), opsPort: await freePort() },
+      { ocppPort: await freePort(), opsPort: await freePort(), apiPort: await freePort() },
+      { ocppPort: await freePort(), opsPort: await freePort(), apiPort: await freePort() },
     ],
     ocppPort: await freePort(),
+    apiPort: await freePort(),
     statsPort: await freePort(),
     natsPort: await freePort(),
     projectorPort: await freePort(),
@@ -69,6 +73,9 @@ export async function testStackOptions(dataDir: string): Promise<StackOptions> {
 /** A running local stack. */
 export interface Stack {
   readonly ocppUrl: string;
+  /** The command API through HAProxy, and the file holding the operator's token. */
+  readonly apiUrl: string;
+  readonly tokenFile: string;
   readonly projectorUrl: string;
   readonly prometheusUrl: string | undefined;
   readonly gateways: readonly {
@@ -111,6 +118,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       SUBJECT_PREFIX: options.subjectPrefix,
     };
 
+    // The compose file mounts deploy/registry at /etc/levity, API tokens included; locally the
+    // tokens live in the data directory, with an operator token made on the first start.
+    const apiTokens = join(options.dataDir, "api-tokens.yaml");
+    const tokenFile = join(options.dataDir, "operator-token");
+    await ensureOperatorToken(apiTokens, tokenFile, new Date());
     const gateways: Stack["gateways"][number][] = [];
     for (const [position, ports] of options.gateways.entries()) {
       const id = `gateway-${position + 1}`;
@@ -123,6 +135,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           CHARGE_POINTS: repo("deploy/registry/charge-points.yaml"),
           // HAProxy runs on this machine.
           TRUSTED_PROXIES: "127.0.0.1,::1",
+          API_TOKENS: apiTokens,
+          API_PORT: String(ports.apiPort),
           ...options.gatewayEnv,
           GATEWAY_ID: id,
           OCPP_PORT: String(ports.ocppPort),
@@ -141,7 +155,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const localConfig = localHaproxyConfig(
       haproxyCompose,
       options.gateways,
-      { ocpp: options.ocppPort, stats: options.statsPort },
+      { ocpp: options.ocppPort, api: options.apiPort, stats: options.statsPort },
       9_000,
     );
     await writeFile(haproxyConfig, localConfig);
@@ -195,6 +209,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     });
     return {
       ocppUrl: `ws://127.0.0.1:${options.ocppPort}/ocpp`,
+      apiUrl: `http://127.0.0.1:${options.apiPort}`,
+      tokenFile,
       projectorUrl: `http://127.0.0.1:${options.projectorPort}`,
       prometheusUrl,
       gateways,

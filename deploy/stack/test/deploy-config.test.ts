@@ -107,10 +107,10 @@ describe("the local stack's configurations", () => {
     const local = localHaproxyConfig(
       await readFile(repo("deploy/haproxy/haproxy.cfg"), "utf8"),
       [
-        { ocppPort: 19101, opsPort: 19201 },
-        { ocppPort: 19102, opsPort: 19202 },
+        { ocppPort: 19101, opsPort: 19201, apiPort: 19301 },
+        { ocppPort: 19102, opsPort: 19202, apiPort: 19302 },
       ],
-      { ocpp: 19000, stats: 18404 },
+      { ocpp: 19000, api: 19080, stats: 18404 },
       5_000,
     );
     expect(local).toContain("server gateway2 127.0.0.1:19102 port 19202");
@@ -146,6 +146,7 @@ describe("the local stack's configurations", () => {
       HEARTBEAT_INTERVAL: "300",
       LOG_LEVEL: "info",
       CHARGE_POINTS: "/etc/levity/charge-points.yaml",
+      API_TOKENS: "/etc/levity/api-tokens.yaml",
       TRUSTED_PROXIES: "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16",
     });
   });

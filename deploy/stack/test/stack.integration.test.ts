@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { OcppClient } from "@levity/simulator";
@@ -64,6 +64,34 @@ class ChargingPoint {
     expect(answer.kind).toBe("result");
   }
 }
+
+describe("commands through the balancer's API port", () => {
+  it("reach a charge point on whichever gateway holds it, with the operator's token", async () => {
+    const client = await OcppClient.connect(stack.ocppUrl, "STACK-CMD");
+    client.onCall((action) =>
+      action === "ClearCache"
+        ? { kind: "result", payload: { status: "Accepted" } }
+        : { kind: "error", code: "NotImplemented", description: action },
+    );
+    const token = (await readFile(stack.tokenFile, "utf8")).trim();
+    await eventually(
+      async () => {
+        const response = await fetch(
+          `${stack.apiUrl}/v1/charge-points/STACK-CMD/commands/ClearCache`,
+          {
+            method: "POST",
+            headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+            body: "{}",
+          },
+        );
+        expect(response.status).toBe(200);
+        expect(await response.json()).toMatchObject({ response: { status: "Accepted" } });
+      },
+      { timeoutMs: 15_000 },
+    );
+    await client.close();
+  });
+});
 
 describe("the compose topology as local processes", () => {
   it("balances charge points over both gateways and moves them to the survivor when one dies", async () => {
