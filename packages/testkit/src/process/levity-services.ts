@@ -45,12 +45,15 @@ export interface GatewayProcess extends ServiceProcess {
   readonly ocppPort: number;
   /** ws URL charge points append their identity to. */
   readonly url: string;
+  /** Base URL of the command API (served when the gateway has API_TOKENS). */
+  readonly apiUrl: string;
 }
 
 /** Where a service listens; free ports when absent (pass the old ones to restart "the same" service). */
 export interface ServicePorts {
   readonly ocppPort?: number;
   readonly opsPort?: number;
+  readonly apiPort?: number;
 }
 
 /** Starts the built gateway with `env` (NATS_URL, ALLOW_UNKNOWN, ...) and resolves once it is ready. */
@@ -60,12 +63,26 @@ export async function launchGateway(
 ): Promise<GatewayProcess> {
   const ocppPort = ports.ocppPort ?? (await freePort());
   const opsPort = ports.opsPort ?? (await freePort());
+  const apiPort = ports.apiPort ?? (await freePort());
   const child = spawnProcess(process.execPath, [LEVITY_PROGRAMS.gateway], {
-    env: { ...process.env, ...env, OCPP_PORT: String(ocppPort), METRICS_PORT: String(opsPort) },
+    env: {
+      ...process.env,
+      ...env,
+      OCPP_PORT: String(ocppPort),
+      METRICS_PORT: String(opsPort),
+      API_PORT: String(apiPort),
+    },
   });
   const opsUrl = `http://127.0.0.1:${opsPort}`;
   await untilHttpOk(`${opsUrl}/readyz`, child);
-  return { process: child, opsUrl, opsPort, ocppPort, url: `ws://127.0.0.1:${ocppPort}/ocpp` };
+  return {
+    process: child,
+    opsUrl,
+    opsPort,
+    ocppPort,
+    url: `ws://127.0.0.1:${ocppPort}/ocpp`,
+    apiUrl: `http://127.0.0.1:${apiPort}`,
+  };
 }
 
 /** Starts the built projector with `env`; resolves once it serves (not yet ready: see `/readyz`). */
