@@ -5,6 +5,7 @@ import { spawnProcess } from "@levity/testkit";
 import { type BenchResults, renderReport } from "./report.js";
 import { abuse, abuseOptions } from "./scenarios/abuse.js";
 import { admission, admissionSizes } from "./scenarios/admission.js";
+import { commandsAcrossGateways, commandsOptions } from "./scenarios/commands.js";
 import { guessFlood, guessFloodOptions } from "./scenarios/guess-flood.js";
 import { natsRestart, natsRestartOptions } from "./scenarios/nats-restart.js";
 import { rampAndIdle } from "./scenarios/ramp-and-idle.js";
@@ -141,6 +142,12 @@ log(`  Heartbeat p99 ${flood.alone.p99Ms} ms alone, ${flood.underFlood.p99Ms} ms
 log("admission: registered charge points connecting at once, the first time and again");
 const admitted = await admission(admissionSizes(quick));
 
+log("commands: API on one gateway, charge points on another, paced and back to back");
+const commanded = await commandsAcrossGateways(commandsOptions(quick));
+log(
+  `  p99 ${commanded.paced.p99Ms} ms at ${commanded.paced.perSecond}/s; ${commanded.saturated.perSecond}/s back to back`,
+);
+
 log("nats-server restarts: SIGKILL under load, back a second later; the projector's recovery");
 const restarted = await withSystem(startLevity, (system) =>
   natsRestart(system, natsRestartOptions(quick)),
@@ -160,6 +167,7 @@ const results: BenchResults = {
   guessFlood: flood,
   admission: admitted,
   natsRestart: restarted,
+  commands: commanded,
 };
 const report = renderReport(results);
 const out = fileURLToPath(new URL("../../../.bench/", import.meta.url));

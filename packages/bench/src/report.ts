@@ -1,5 +1,6 @@
 import { type AbuseResult, renderAbuse } from "./scenarios/abuse.js";
 import { type AdmissionRow, renderAdmission } from "./scenarios/admission.js";
+import { type CommandsResult, renderCommands } from "./scenarios/commands.js";
 import { type GuessFloodResult, renderGuessFlood } from "./scenarios/guess-flood.js";
 import { type NatsRestartResult, renderNatsRestart } from "./scenarios/nats-restart.js";
 import type { RampIdleResult } from "./scenarios/ramp-and-idle.js";
@@ -21,6 +22,7 @@ export interface BenchResults {
   readonly guessFlood: GuessFloodResult;
   readonly admission: readonly AdmissionRow[];
   readonly natsRestart: NatsRestartResult;
+  readonly commands: CommandsResult;
 }
 
 const mean = (values: readonly number[]) =>
@@ -208,5 +210,7 @@ export function renderReport(results: BenchResults): string {
     renderAdmission(results.admission),
     "",
     renderNatsRestart(results.natsRestart),
+    "",
+    renderCommands(results.commands),
   ].join("\n");
 }

@@ -2,11 +2,12 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { abuse, abuseOptions, renderAbuse } from "./scenarios/abuse.js";
 import { admission, admissionSizes, renderAdmission } from "./scenarios/admission.js";
+import { commandsAcrossGateways, commandsOptions, renderCommands } from "./scenarios/commands.js";
 import { guessFlood, guessFloodOptions, renderGuessFlood } from "./scenarios/guess-flood.js";
 import { natsRestart, natsRestartOptions, renderNatsRestart } from "./scenarios/nats-restart.js";
 import { startLevity } from "./scenarios/systems.js";
 
-// pnpm --filter @levity/bench scenario <abuse|admission|guess-flood|nats-restart>: one scenario alone, after pnpm build
+// pnpm --filter @levity/bench scenario <abuse|admission|commands|guess-flood|nats-restart>: one scenario alone, after pnpm build
 // (pnpm bench runs them with the others). Writes .bench/<scenario>.json and prints its report.
 
 const quick = process.env.BENCH_QUICK === "1";
@@ -23,6 +24,10 @@ const scenarios: Record<string, () => Promise<{ result: unknown; report: string 
     } finally {
       await levity.stop();
     }
+  },
+  commands: async () => {
+    const result = await commandsAcrossGateways(commandsOptions(quick));
+    return { result, report: renderCommands(result) };
   },
   "guess-flood": async () => {
     const result = await guessFlood(guessFloodOptions(quick));

@@ -41,9 +41,16 @@ function open(url: string, identity: string, password: string | undefined): Prom
     });
     const peer: Peer = { socket, waiting: undefined, next: 0 };
     socket.on("message", (data) => {
+      const text = data.toString();
+      // A command from the central system: answered at once, as a quick charger would.
+      if (text.startsWith("[2,")) {
+        const id = text.slice(4, text.indexOf('"', 4));
+        socket.send(`[3,"${id}",{"status":"Accepted"}]`);
+        return;
+      }
       const waiting = peer.waiting;
       peer.waiting = undefined;
-      waiting?.(data.toString());
+      waiting?.(text);
     });
     socket.once("open", () => resolve(peer));
     socket.once("error", reject);

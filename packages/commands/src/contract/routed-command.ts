@@ -30,10 +30,13 @@ export const RoutedCommandSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** Set by the gateway that served the command once it stored the outcome in the log. */
+const Recorded = Type.Optional(Type.Boolean());
+
 /** What became of a command: the charge point's answer, or why there is none. */
 export const CommandOutcomeSchema = Type.Union([
   Type.Object(
-    { outcome: Type.Literal("completed"), response: OcppPayload, at: Millis },
+    { outcome: Type.Literal("completed"), response: OcppPayload, at: Millis, recorded: Recorded },
     { additionalProperties: false },
   ),
   Type.Object(
@@ -44,6 +47,7 @@ export const CommandOutcomeSchema = Type.Union([
       errorDescription: Type.Optional(Type.String({ maxLength: 255 })),
       detail: Type.Optional(Type.String({ maxLength: 1024 })),
       at: Millis,
+      recorded: Recorded,
     },
     { additionalProperties: false },
   ),

@@ -31,8 +31,12 @@ export interface Claim {
  * are addressed to one session, so a session that is gone (or superseded) can never receive one.
  */
 export interface CommandRoute {
-  /** The newest session of `cpId`, if it has one anywhere. */
-  ownerOf(cpId: string): Promise<SessionOwner | undefined>;
+  /**
+   * The newest session of `cpId`, if it has one anywhere. It may lag a claim or release made
+   * elsewhere by the route's propagation delay (a delivery to a session that is gone finds out at
+   * once); `fresh` asks the route's source of truth instead.
+   */
+  ownerOf(cpId: string, fresh?: boolean): Promise<SessionOwner | undefined>;
   /** Delivers `command` to the session it names; waits at most `waitMs` for the outcome. */
   deliver(command: RoutedCommand, waitMs: number): Promise<Delivery>;
   /**

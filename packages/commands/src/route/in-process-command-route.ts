@@ -11,6 +11,7 @@ interface Held {
 export class InProcessCommandRoute implements CommandRoute {
   readonly #owners = new Map<string, Held>();
 
+  // Always current: claims and releases take effect at once in one process.
   async ownerOf(cpId: string): Promise<SessionOwner | undefined> {
     return this.#owners.get(cpId)?.owner;
   }

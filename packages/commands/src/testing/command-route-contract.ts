@@ -60,7 +60,8 @@ export function commandRouteContract(name: string, open: () => Promise<RouteFixt
         },
         () => {},
       );
-      expect(await fixture.a.ownerOf("CP-1")).toEqual(owner("s1", "gw-b"));
+      expect(await fixture.a.ownerOf("CP-1", true)).toEqual(owner("s1", "gw-b"));
+      await waitFor(async () => (await fixture.a.ownerOf("CP-1"))?.sessionId === "s1");
       expect(await fixture.a.deliver(command("CP-1", "s1"), 5_000)).toEqual({
         kind: "answered",
         outcome: accepted,
@@ -109,11 +110,11 @@ export function commandRouteContract(name: string, open: () => Promise<RouteFixt
         () => {},
       );
       await waitFor(() => supersededOld === 1);
-      expect(await fixture.a.ownerOf("CP-3")).toEqual(owner("s-new", "gw-b"));
+      expect(await fixture.a.ownerOf("CP-3", true)).toEqual(owner("s-new", "gw-b"));
       expect((await fixture.a.deliver(command("CP-3", "s-new"), 5_000)).kind).toBe("answered");
       expect(served).toEqual(["new"]);
       await newer.release();
-      expect(await fixture.a.ownerOf("CP-3")).toBeUndefined();
+      expect(await fixture.a.ownerOf("CP-3", true)).toBeUndefined();
     });
 
     it("keeps the newer owner when a superseded claim is released late", async () => {
@@ -130,7 +131,8 @@ export function commandRouteContract(name: string, open: () => Promise<RouteFixt
         () => {},
       );
       await older.release();
-      expect((await fixture.a.ownerOf("CP-4"))?.sessionId).toBe("s-new");
+      expect((await fixture.a.ownerOf("CP-4", true))?.sessionId).toBe("s-new");
+      await waitFor(async () => (await fixture.a.ownerOf("CP-4"))?.sessionId === "s-new");
     });
 
     it("stops delivering once a claim is released", async () => {
@@ -141,7 +143,8 @@ export function commandRouteContract(name: string, open: () => Promise<RouteFixt
         () => {},
       );
       await claim.release();
-      expect(await fixture.a.ownerOf("CP-5")).toBeUndefined();
+      expect(await fixture.a.ownerOf("CP-5", true)).toBeUndefined();
+      await waitFor(async () => (await fixture.a.ownerOf("CP-5")) === undefined);
       expect(await fixture.a.deliver(command("CP-5", "s1"), 5_000)).toEqual({ kind: "no-session" });
     });
 
@@ -176,9 +179,9 @@ export function commandRouteContract(name: string, open: () => Promise<RouteFixt
   });
 }
 
-async function waitFor(condition: () => boolean): Promise<void> {
+async function waitFor(condition: () => boolean | Promise<boolean>): Promise<void> {
   const deadline = Date.now() + 10_000;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error("condition never became true");
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

@@ -45,6 +45,8 @@ export class NatsCommandRoute implements CommandRoute {
   readonly #kv: KV;
   readonly #subjects: SubjectSpace;
   readonly #held = new Map<string, Held>();
+  /** Every owner the bucket holds, kept by watching it: most commands need no lookup. */
+  readonly #owners = new Map<string, { readonly owner: SessionOwner; readonly revision: number }>();
   #watching: Promise<void> | undefined;
   #stopWatching: () => void = () => {};
 
@@ -62,11 +64,20 @@ export class NatsCommandRoute implements CommandRoute {
       history: 1,
       replicas: options.replicas ?? 1,
     });
-    return new NatsCommandRoute(connection, kv, subjectSpace(options.subjectPrefix ?? "ocpp"));
+    const route = new NatsCommandRoute(
+      connection,
+      kv,
+      subjectSpace(options.subjectPrefix ?? "ocpp"),
+    );
+    await route.#watch();
+    return route;
   }
 
-  async ownerOf(cpId: string): Promise<SessionOwner | undefined> {
-    const entry = await this.#kv.get(encodeSubjectToken(cpId));
+  async ownerOf(cpId: string, fresh = false): Promise<SessionOwner | undefined> {
+    const key = encodeSubjectToken(cpId);
+    const cached = fresh ? undefined : this.#owners.get(key);
+    if (cached) return cached.owner;
+    const entry = await this.#kv.get(key);
     return entry?.operation === "PUT" ? entry.json<SessionOwner>() : undefined;
   }
 
@@ -90,7 +101,6 @@ export class NatsCommandRoute implements CommandRoute {
     serve: (command: RoutedCommand) => Promise<CommandOutcome>,
     superseded: () => void,
   ): Promise<Claim> {
-    await this.#watch();
     const key = encodeSubjectToken(cpId);
     // Subscribed before the claim is visible, so no command addressed to it finds nobody.
     const subscription = this.#connection.subscribe(
@@ -126,10 +136,9 @@ export class NatsCommandRoute implements CommandRoute {
     await this.#watching;
   }
 
-  /** Watches the owners bucket (once) for newer claims of charge points this route serves. */
+  /** Watches the owners bucket: every owner now and every change, and newer claims of ours. */
   async #watch(): Promise<void> {
-    if (this.#watching) return;
-    const updates = await this.#kv.watch({ include: "updates" });
+    const updates = await this.#kv.watch();
     this.#stopWatching = () => updates.stop();
     this.#watching = (async () => {
       for await (const entry of updates) this.#observe(entry);
@@ -137,6 +146,15 @@ export class NatsCommandRoute implements CommandRoute {
   }
 
   #observe(entry: KvWatchEntry): void {
+    const known = this.#owners.get(entry.key);
+    if (!known || entry.revision > known.revision) {
+      if (entry.operation === "PUT")
+        this.#owners.set(entry.key, {
+          owner: entry.json<SessionOwner>(),
+          revision: entry.revision,
+        });
+      else this.#owners.delete(entry.key);
+    }
     const held = this.#held.get(entry.key);
     if (!held || entry.operation !== "PUT" || entry.revision <= held.revision) return;
     if (entry.json<SessionOwner>().sessionId === held.sessionId) return;

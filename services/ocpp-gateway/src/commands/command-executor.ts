@@ -6,7 +6,7 @@ import type { CommandJournal } from "./command-journal.js";
 /**
  * Serves the commands routed to one session: sends each to the charge point and stores its
  * outcome right after its request before answering, so the outcome is in the audit trail even if
- * whoever asked is gone. If it cannot be stored now, the asker stores the same outcome.
+ * whoever asked is gone. The answer says whether it is stored: if not, the asker stores it.
  */
 export function commandExecutor(
   session: ChargePointSession,
@@ -20,7 +20,8 @@ export function commandExecutor(
       payload: command.payload,
       deadline: command.deadline,
     });
-    await journal
+    // Stored by us, or already by whoever raced us (the one outcome a command may have): recorded.
+    const recorded = await journal
       .outcome(
         {
           commandId: command.commandId,
@@ -33,17 +34,21 @@ export function commandExecutor(
         },
         outcome,
       )
-      .catch((error: unknown) =>
-        logger.warn(
-          {
-            err: error,
-            cpId: command.cpId,
-            sessionId: command.sessionId,
-            commandId: command.commandId,
-          },
-          "could not store a command's outcome; its asker will",
-        ),
+      .then(
+        () => true,
+        (error: unknown) => {
+          logger.warn(
+            {
+              err: error,
+              cpId: command.cpId,
+              sessionId: command.sessionId,
+              commandId: command.commandId,
+            },
+            "could not store a command's outcome; its asker will",
+          );
+          return false;
+        },
       );
-    return outcome;
+    return { ...outcome, recorded };
   };
 }

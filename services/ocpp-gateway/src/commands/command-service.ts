@@ -154,7 +154,7 @@ export class CommandService {
       };
       if (delivered.delivery.kind === "no-session") {
         // The charge point may have moved since its owner was read: follow it once.
-        const moved = await route.ownerOf(request.cpId);
+        const moved = await route.ownerOf(request.cpId, true);
         if (moved && moved.sessionId !== owner.sessionId)
           delivered = {
             sessionId: moved.sessionId,
@@ -162,24 +162,21 @@ export class CommandService {
           };
       }
     }
-    const outcome = outcomeOf(delivered?.delivery, now());
-    const stored = await journal
-      .outcome(delivered ? { ...request, sessionId: delivered.sessionId } : request, outcome)
-      .catch(() => false);
-    // Not stored by us: the gateway stored it first (or the log is unreachable and will tell).
-    const command = stored
+    const { recorded, ...outcome } = outcomeOf(delivered?.delivery, now());
+    const command = {
+      ...request,
+      ...(delivered ? { sessionId: delivered.sessionId } : {}),
+    };
+    // The gateway that served it stored it already: nothing more to write or read.
+    if (recorded)
+      return { kind: "done", command: { ...command, deadline: undefined, outcome }, outcome };
+    const stored = await journal.outcome(command, outcome).catch(() => false);
+    // Not stored by us: another stored one first (or the log is unreachable, and will tell).
+    const known = stored
       ? undefined
       : await journal.status(request.commandId).catch(() => undefined);
-    if (command?.outcome) return { kind: "done", command, outcome: command.outcome };
-    return {
-      kind: "done",
-      command: {
-        ...request,
-        deadline: undefined,
-        outcome,
-      },
-      outcome,
-    };
+    if (known?.outcome) return { kind: "done", command: known, outcome: known.outcome };
+    return { kind: "done", command: { ...command, deadline: undefined, outcome }, outcome };
   }
 
   async #waitForOutcome(commandId: string, until: number): Promise<CommandAnswer> {
