@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { InProcessCommandRoute } from "@levity/commands";
 import { InProcessEventLog } from "@levity/events";
+import { OCPP16_COMMAND_ACTIONS } from "@levity/ocpp";
 import {
   createLogger,
   describeRegistry,
@@ -21,6 +22,7 @@ import { createGatewayMetrics } from "../src/metrics/gateway-metrics.js";
 const README = fileURLToPath(new URL("../../../README.md", import.meta.url));
 const METRICS = fileURLToPath(new URL("../../../docs/metrics.md", import.meta.url));
 const OPENAPI = fileURLToPath(new URL("../../../docs/openapi.json", import.meta.url));
+const COMMANDS = fileURLToPath(new URL("../../../docs/commands.md", import.meta.url));
 
 describe("gateway docs (pnpm docs:update regenerates them)", () => {
   it("lists every option in the README's configuration table", async () => {
@@ -50,6 +52,11 @@ describe("gateway docs (pnpm docs:update regenerates them)", () => {
     });
     const text = `${JSON.stringify(document, null, 2)}\n`;
     expect(await generatedFile(OPENAPI, text)).toBe(text);
+  });
+
+  it("lists every command the API sends in docs/commands.md", async () => {
+    const list = OCPP16_COMMAND_ACTIONS.join(", ");
+    expect(await generatedSection(COMMANDS, "command-actions", list)).toBe(list);
   });
 
   it("lists every gateway series in docs/metrics.md", async () => {
