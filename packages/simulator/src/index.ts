@@ -1,3 +1,4 @@
+export { SAMPLE_COMMANDS } from "./charge-point/sample-commands.js";
 export {
   type ChargePointProfile,
   SimulatedChargePoint,

@@ -2,6 +2,8 @@ import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { OCPP16_COMMAND_ACTIONS } from "@levity/ocpp";
+import { SAMPLE_COMMANDS } from "@levity/simulator";
 import {
   eventually,
   freePort,
@@ -97,5 +99,27 @@ describe("the README's command examples, against pnpm start", () => {
     expect(output).toMatch(/"status":"pending","location":"\/v1\/commands\//);
     expect(output).toMatch(/"action":"ClearCache".*"status":"completed"/);
     expect(output).toMatch(/"action": "Reset"[\s\S]*"status": "completed"/);
+  });
+});
+
+describe("every command, against pnpm start and the simulator", () => {
+  it("sends each of the 26 actions of 1.6 and gets the simulated charger's answer", async () => {
+    const token = (await readFile(join(dir, "data", "operator-token"), "utf8")).trim();
+    // Reset last: the charger reboots.
+    const actions: string[] = [...OCPP16_COMMAND_ACTIONS.filter((a) => a !== "Reset"), "Reset"];
+    const statuses: Record<string, number> = {};
+    for (const action of actions) {
+      const response = await fetch(
+        `http://localhost:${apiPort}/v1/charge-points/SIM-1/commands/${action}`,
+        {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+          body: JSON.stringify(SAMPLE_COMMANDS[action] ?? {}),
+        },
+      );
+      statuses[action] = response.status;
+    }
+    expect(Object.entries(statuses).filter(([, status]) => status !== 200)).toEqual([]);
+    expect(Object.keys(statuses)).toHaveLength(26);
   });
 });
