@@ -55,7 +55,7 @@ const gateway = await startGateway(
   {
     ...storage,
     available: storage.connected,
-    registry,
+    metricsRegistry: registry,
     logger,
   },
 );
@@ -78,7 +78,8 @@ const api = await commandApiFromConfig(
   {
     commands: gateway.commands,
     knownChargePoint: (cpId) =>
-      admission.admission.allowUnknown || admission.admission.registry().get(cpId) !== undefined,
+      admission.admission.allowUnknown ||
+      admission.admission.chargePoints().get(cpId) !== undefined,
     logger,
     now: Date.now,
   },

@@ -26,8 +26,8 @@ import {
 
 /** Who may connect: the registry, the open mode, and how failures are limited. */
 export interface AdmissionSettings {
-  /** The registry as it is now (it may be reloaded while the gateway runs). */
-  readonly registry: () => ChargePointRegistry;
+  /** The charge point registry as it is now (it may be reloaded while the gateway runs). */
+  readonly chargePoints: () => ChargePointRegistry;
   readonly allowUnknown: boolean;
   readonly maxChargePoints: number;
   /** Failed handshakes per source address per minute before it is refused for a minute. */
@@ -74,7 +74,8 @@ export interface GatewayDependencies {
   readonly available: () => boolean;
   /** Calls `listener` each time the event log becomes unreachable; returns how to stop. */
   readonly onUnavailable?: (listener: () => void) => () => void;
-  readonly registry: Registry;
+  /** Where the gateway's own series are registered. */
+  readonly metricsRegistry: Registry;
   readonly logger: Logger;
   readonly now?: () => number;
 }
@@ -99,7 +100,7 @@ export async function startGateway(
   const now = deps.now ?? Date.now;
   const instance = randomBytes(6).toString("hex");
   const logger = deps.logger.child({ gatewayId: settings.gatewayId, instance });
-  const metrics = createGatewayMetrics(deps.registry);
+  const metrics = createGatewayMetrics(deps.metricsRegistry);
   const stamper = new EventStamper(settings.gatewayId, instance);
   const committer = new GroupCommitter(
     deps.log,
@@ -115,7 +116,7 @@ export async function startGateway(
     },
     commitObserver(metrics),
   );
-  const registry = new SessionRegistry();
+  const sessions = new SessionRegistry();
   const journal = new CommandJournal(deps.log, { gatewayId: settings.gatewayId, instance });
   const accept = sessionOpener({
     services: {
@@ -124,7 +125,7 @@ export async function startGateway(
       transactionIds: new TransactionIdAllocator(deps.transactionIds),
       metrics,
       countCall: callCounter(metrics),
-      idTagAccepted: (idTag) => settings.admission.registry().idTagAccepted(idTag),
+      idTagAccepted: (idTag) => settings.admission.chargePoints().idTagAccepted(idTag),
       logger,
       now,
       limits: {
@@ -136,15 +137,15 @@ export async function startGateway(
       },
     },
     stamper,
-    sessions: registry,
+    sessions,
     route: deps.route,
     journal,
-    admissionRegistry: settings.admission.registry,
+    admissionRegistry: settings.admission.chargePoints,
     logger,
   });
   // Removal (or a new profile or password) means out: such sessions end within the re-read delay.
   const stopRevoking = settings.admission.onRegistryChange((current) => {
-    const revoked = registry.closeUnless(
+    const revoked = sessions.closeUnless(
       (cpId, credential) => stillAdmitted(cpId, credential, current),
       "revoked",
       1008,
@@ -154,7 +155,7 @@ export async function startGateway(
   });
 
   const gatekeeper = new Gatekeeper(
-    settings.admission.registry,
+    settings.admission.chargePoints,
     {
       allowUnknown: settings.admission.allowUnknown,
       maxUnknown: settings.admission.maxChargePoints,
@@ -181,9 +182,9 @@ export async function startGateway(
     { gatekeeper, metrics, logger },
     accept,
   );
-  const stopKeepalive = startKeepalive(registry, settings.pingInterval * 1000);
+  const stopKeepalive = startKeepalive(sessions, settings.pingInterval * 1000);
   const stopAlive = startAlivePublisher(
-    { committer, stamper, now, startedAt: now(), sessions: () => registry.size, logger },
+    { committer, stamper, now, startedAt: now(), sessions: () => sessions.size, logger },
     settings.aliveInterval * 1000,
   );
   logger.info({ port: server.port, tlsPort: server.tlsPort }, "gateway listening");
@@ -193,13 +194,13 @@ export async function startGateway(
     tlsPort: server.tlsPort,
     instance,
     commands: new CommandService({ route: deps.route, journal, logger, now }),
-    sessions: () => registry.size,
+    sessions: () => sessions.size,
     stop: async (flushTimeoutMs = 10_000) => {
       server.stopAccepting();
       stopRevoking();
       stopKeepalive();
       stopAlive();
-      registry.closeAll("gateway-shutdown", 1001);
+      sessions.closeAll("gateway-shutdown", 1001);
       committer.store([stamper.gatewayEvent("gateway.stopped", { instance }, now())]);
       const flushed = await committer.flush(flushTimeoutMs);
       committer.stop();

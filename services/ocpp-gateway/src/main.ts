@@ -48,14 +48,14 @@ const gateway = await startGateway(
     route,
     available: nats.connected,
     onUnavailable: nats.onDisconnect,
-    registry,
+    metricsRegistry: registry,
     logger,
   },
 );
 const api = await commandApiFromConfig(config, {
   commands: gateway.commands,
   knownChargePoint: (cpId) =>
-    admission.admission.allowUnknown || admission.admission.registry().get(cpId) !== undefined,
+    admission.admission.allowUnknown || admission.admission.chargePoints().get(cpId) !== undefined,
   logger,
   now: Date.now,
 });

@@ -84,7 +84,7 @@ export async function admissionFromConfig(
   return {
     ok: true,
     admission: {
-      registry,
+      chargePoints: registry,
       allowUnknown: config.allowUnknown,
       maxChargePoints: config.maxChargePoints,
       maxAuthFailures: config.maxAuthFailures,

@@ -66,7 +66,7 @@ beforeAll(async () => {
     newStreamSpace(),
     {
       admission: {
-        registry: () => live.current,
+        chargePoints: () => live.current,
         allowUnknown: false,
         maxChargePoints: 10,
         maxAuthFailures: 1_000,
@@ -209,7 +209,7 @@ describe("who gets in", () => {
     const registry = await registryOf("GUESSED");
     const strict = await startTestGateway(nats.url, newStreamSpace(), {
       admission: {
-        registry: () => registry,
+        chargePoints: () => registry,
         allowUnknown: false,
         maxChargePoints: 10,
         maxAuthFailures: 5,
@@ -237,7 +237,7 @@ describe("who gets in", () => {
     const registry = await registryOf("LATE");
     const strict = await startTestGateway(nats.url, newStreamSpace(), {
       admission: {
-        registry: () => registry,
+        chargePoints: () => registry,
         allowUnknown: false,
         maxChargePoints: 10,
         maxAuthFailures: 3,
@@ -264,7 +264,7 @@ describe("who gets in", () => {
     const registry = await registryOf("LATE");
     const behindLb = await startTestGateway(nats.url, newStreamSpace(), {
       admission: {
-        registry: () => registry,
+        chargePoints: () => registry,
         allowUnknown: false,
         maxChargePoints: 10,
         maxAuthFailures: 3,

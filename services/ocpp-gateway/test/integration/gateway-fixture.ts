@@ -29,7 +29,7 @@ export function testSettings(overrides: Partial<GatewaySettings> = {}): GatewayS
     batchMaxBytes: 262_144,
     outboxLimit: 100_000,
     admission: {
-      registry: () => OPEN,
+      chargePoints: () => OPEN,
       allowUnknown: true,
       maxChargePoints: 10_000,
       maxAuthFailures: 10,
@@ -106,7 +106,7 @@ export async function startTestGateway(
     transactionIds,
     route,
     available: () => connected,
-    registry,
+    metricsRegistry: registry,
     logger: createLogger({
       service: "ocpp-gateway",
       level: logs ? "info" : "silent",

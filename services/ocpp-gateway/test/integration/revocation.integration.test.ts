@@ -73,7 +73,7 @@ beforeAll(async () => {
     const gateway = await startTestGateway(nats.url, space, {
       gatewayId: id,
       admission: {
-        registry: () => live.current,
+        chargePoints: () => live.current,
         allowUnknown: false,
         maxChargePoints: 10,
         maxAuthFailures: 100,
