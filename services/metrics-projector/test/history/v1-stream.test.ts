@@ -1,0 +1,26 @@
+import { readFile } from "node:fs/promises";
+import { parseMetricsText, sampleValue } from "@levity/testkit";
+import { describe, expect, it } from "vitest";
+import { replayJournal, V1_METRICS, V1_STREAM } from "./replay-fixture.js";
+
+describe("a stream recorded before event v2", () => {
+  it("replays to the metrics it had when it was recorded, every event accepted", async () => {
+    const { metrics, rejected } = await replayJournal(V1_STREAM);
+    expect(rejected).toBe(0);
+    expect(metrics).toBe(await readFile(V1_METRICS, "utf8"));
+  });
+
+  it("holds the facts the replay is meant to prove: faults, transactions, reconnects and commands", async () => {
+    const metrics = parseMetricsText(await readFile(V1_METRICS, "utf8"));
+    expect(
+      sampleValue(metrics, "ocpp_cp_errors_total", { cp_id: "V1-4", error_type: "GroundFailure" }),
+    ).toBe(1);
+    expect(sampleValue(metrics, "ocpp_cp_reconnect_during_tx_total", { cp_id: "V1-3" })).toBe(2);
+    expect(sampleValue(metrics, "ocpp_tx_active", { cp_id: "V1-3", connector_id: "2" })).toBe(1);
+    expect(sampleValue(metrics, "ocpp_cp_boots_during_tx_total", { cp_id: "V1-6" })).toBe(1);
+    expect(sampleValue(metrics, "levity_projector_transactions_orphaned_total")).toBe(1);
+    expect(
+      sampleValue(metrics, "levity_commands_total", { action: "Reset", outcome: "offline" }),
+    ).toBe(1);
+  });
+});
