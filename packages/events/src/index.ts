@@ -28,7 +28,8 @@ export {
   type MeterSample,
   type PayloadOf,
 } from "./contract/events.js";
-export { type ContractViolation, validateEvent } from "./contract/validate-event.js";
+export { type Location, ocpp16Location } from "./contract/location.js";
+export { type ContractViolation, readEvent, validateEvent } from "./contract/validate-event.js";
 export type {
   AppendAck,
   EventLog,

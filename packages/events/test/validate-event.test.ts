@@ -11,8 +11,10 @@ describe("validateEvent", () => {
       cpEvent("session.opened", { protocol: "ocpp1.6", instance: "i1" }),
       cpEvent("session.closed", { reason: "ping-timeout", code: 1006 }),
       cpEvent("cp.heartbeat", {}),
-      cpEvent("cp.status", { connectorId: 1, status: "Faulted", errorCode: "GroundFailure" }),
+      cpEvent("cp.status", { evseId: 1, connectorId: 1, status: "Faulted" }),
+      cpEvent("cp.fault", { evseId: 1, connectorId: 1, code: "GroundFailure", active: true }),
       cpEvent("tx.started", {
+        evseId: 1,
         connectorId: 1,
         transactionId: "42",
         idTag: "TAG",
@@ -21,7 +23,7 @@ describe("validateEvent", () => {
       }),
       cpEvent("tx.stopped", { transactionId: "42", meterStopWh: 1200, timestamp: 2 }),
       cpEvent("meter.values", {
-        connectorId: 1,
+        evseId: 1,
         transactionId: "42",
         samples: [{ timestamp: 1, measurand: "Current.Import", value: 16, unit: "A", phase: "L1" }],
       }),
@@ -59,7 +61,7 @@ describe("validateEvent", () => {
       error: { type: "cp.boot", path: "" },
     });
     expect(validateEvent({ ...boot, ts: -1 })).toMatchObject({ ok: false, error: { path: "/ts" } });
-    expect(validateEvent({ ...boot, v: 2 })).toMatchObject({ ok: false, error: { path: "/v" } });
+    expect(validateEvent({ ...boot, v: 3 })).toMatchObject({ ok: false, error: { path: "/v" } });
     expect(validateEvent({ ...boot, payload: { ...boot.payload, vendor: "" } })).toMatchObject({
       ok: false,
       error: { path: "/payload/vendor" },

@@ -1,6 +1,6 @@
 import { Ajv } from "ajv";
 import type { LevityEvent } from "../contract/events.js";
-import { type ContractViolation, validateEvent } from "../contract/validate-event.js";
+import { type ContractViolation, readEvent } from "../contract/validate-event.js";
 import { err, ok, type Result } from "../result.js";
 import { BATCH_VERSION, type RawStoredBatch, StoredBatchSchema } from "./stored-batch.js";
 
@@ -16,7 +16,10 @@ export interface EventBatch extends BatchOrigin {
   readonly events: readonly LevityEvent[];
 }
 
-/** A batch as read back: its valid events in order, and each event that broke the contract. */
+/**
+ * A batch as read back: its valid events in order, upcast to the current version, and each stored
+ * event that broke its version's contract (by its index in the stored batch).
+ */
 export interface DecodedBatch {
   readonly producer: string;
   readonly instance: string;
@@ -64,8 +67,8 @@ export function decodeBatch(data: Uint8Array): Result<DecodedBatch, string> {
   const events: LevityEvent[] = [];
   const rejected: { index: number; violation: ContractViolation }[] = [];
   value.events.forEach((candidate, index) => {
-    const checked = validateEvent(candidate);
-    if (checked.ok) events.push(checked.value);
+    const checked = readEvent(candidate);
+    if (checked.ok) events.push(...checked.value);
     else rejected.push({ index, violation: checked.error });
   });
   return ok({

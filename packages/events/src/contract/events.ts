@@ -1,57 +1,19 @@
-import { type Static, type TSchema, Type } from "@sinclair/typebox";
-import { EpochMs, NonEmptyText } from "./fields.js";
+import type { Static, TSchema } from "@sinclair/typebox";
+import { commandEnvelope, cpEnvelope, gatewayEnvelope } from "./envelopes.js";
 import * as P from "./payloads.js";
 
-/** Version of the event envelope and payload shapes; bumped on any incompatible change. */
-export const EVENT_VERSION = 1;
-
-const common = {
-  id: NonEmptyText(255),
-  v: Type.Literal(EVENT_VERSION),
-  gatewayId: NonEmptyText(128),
-  ts: EpochMs,
-};
-
-/** An event about one charge point, within one of its sessions. */
-function cpEvent<K extends string, S extends TSchema>(type: K, payload: S) {
-  return Type.Object(
-    {
-      ...common,
-      type: Type.Literal(type),
-      cpId: NonEmptyText(255),
-      sessionId: NonEmptyText(64),
-      // The OCPP message id of the call this event records, for tracing and exactly-once audits.
-      callId: Type.Optional(NonEmptyText(36)),
-      payload,
-    },
-    { additionalProperties: false, $id: `levity.event.${type}.v${EVENT_VERSION}` },
-  );
-}
-
 /**
- * An event about a command to one charge point: its request and its outcome. Not tied to a
- * session (the charge point may have none), so it neither creates nor touches a session.
+ * Version of the event envelope and payload shapes; bumped on any incompatible change. Events of
+ * an older version are upcast to this one when read (`readEvent`), so history is never orphaned.
  */
-function commandEvent<K extends string, S extends TSchema>(type: K, payload: S) {
-  return Type.Object(
-    {
-      ...common,
-      type: Type.Literal(type),
-      cpId: NonEmptyText(255),
-      commandId: NonEmptyText(64),
-      payload,
-    },
-    { additionalProperties: false, $id: `levity.event.${type}.v${EVENT_VERSION}` },
-  );
-}
+export const EVENT_VERSION = 2;
 
-/** An event about a gateway process as a whole. */
-function gatewayEvent<K extends string, S extends TSchema>(type: K, payload: S) {
-  return Type.Object(
-    { ...common, type: Type.Literal(type), payload },
-    { additionalProperties: false, $id: `levity.event.${type}.v${EVENT_VERSION}` },
-  );
-}
+const cpEvent = <K extends string, S extends TSchema>(type: K, payload: S) =>
+  cpEnvelope(EVENT_VERSION, type, payload);
+const commandEvent = <K extends string, S extends TSchema>(type: K, payload: S) =>
+  commandEnvelope(EVENT_VERSION, type, payload);
+const gatewayEvent = <K extends string, S extends TSchema>(type: K, payload: S) =>
+  gatewayEnvelope(EVENT_VERSION, type, payload);
 
 /** The schema of every event type: the single source of the contract's types and validators. */
 export const eventSchemas = {
@@ -60,6 +22,7 @@ export const eventSchemas = {
   "cp.boot": cpEvent("cp.boot", P.BootPayload),
   "cp.heartbeat": cpEvent("cp.heartbeat", P.HeartbeatPayload),
   "cp.status": cpEvent("cp.status", P.StatusPayload),
+  "cp.fault": cpEvent("cp.fault", P.FaultPayload),
   "cp.authorize": cpEvent("cp.authorize", P.AuthorizePayload),
   "cp.firmware-status": cpEvent("cp.firmware-status", P.FirmwareStatusPayload),
   "cp.diagnostics-status": cpEvent("cp.diagnostics-status", P.DiagnosticsStatusPayload),

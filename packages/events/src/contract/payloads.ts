@@ -1,7 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import { CLOSE_REASONS } from "./close-reasons.js";
 import { COMMAND_FAILURES } from "./command-failures.js";
-import { ConnectorId, EpochMs, NonEmptyText, Text } from "./fields.js";
+import { EpochMs, EvseConnectorId, EvseId, NonEmptyText, Text } from "./fields.js";
 
 // Payloads are version-agnostic: OCPP 1.6 and 2.0.1 messages both map onto them.
 // Values are in SI base units (W, Wh, A, V) and times in unix milliseconds.
@@ -42,15 +42,62 @@ export const BootPayload = Type.Object(
 
 export const HeartbeatPayload = Type.Object({}, { additionalProperties: false });
 
+/**
+ * Where on a charge point a fact happened. OCPP 2.0.1 names an EVSE and a connector on it; a 1.6
+ * connector n is EVSE n, connector 1, and 1.6's connector 0 is EVSE 0, no connector: the charge
+ * point as a whole.
+ */
+const Location = {
+  evseId: EvseId,
+  /** Absent when the fact is about the whole EVSE (or, with EVSE 0, the whole charge point). */
+  connectorId: Type.Optional(EvseConnectorId),
+};
+
+/** Where a transaction runs: its EVSE, known from its start (2.0.1 names it only in the first event). */
+const TransactionLocation = {
+  evseId: Type.Optional(EvseId),
+  connectorId: Type.Optional(EvseConnectorId),
+};
+
+/** Where a transaction event stands in the charge point's sequence, and whether it was queued offline. */
+const TransactionSequence = {
+  /** 2.0.1's `seqNo`: per charge point, so duplicates and gaps of its transaction events show. */
+  seqNo: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** Sent after the charge point was offline: history, not the live state. */
+  offline: Type.Optional(Type.Boolean()),
+  /** 2.0.1's `triggerReason`: what made the charge point send it. */
+  triggerReason: Type.Optional(Text(32)),
+};
+
+/** The status of an EVSE or connector; a fault it reports is its own `cp.fault` event. */
 export const StatusPayload = Type.Object(
   {
-    connectorId: ConnectorId,
-    evseId: Type.Optional(ConnectorId),
+    ...Location,
     status: NonEmptyText(32),
-    errorCode: NonEmptyText(50),
     info: Type.Optional(Text()),
     vendorId: Type.Optional(Text()),
     vendorErrorCode: Type.Optional(Text()),
+    timestamp: Type.Optional(EpochMs),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * A fault raised or cleared: 1.6's StatusNotification `errorCode` other than NoError, 2.0.1's
+ * NotifyEvent of a problem and its StatusNotification `Faulted`.
+ */
+export const FaultPayload = Type.Object(
+  {
+    ...Location,
+    /** 1.6's errorCode, or what names the 2.0.1 problem (its techCode, or component and variable). */
+    code: NonEmptyText(50),
+    /** False when the charge point reports the fault cleared. */
+    active: Type.Boolean(),
+    info: Type.Optional(Text()),
+    vendorId: Type.Optional(Text()),
+    vendorErrorCode: Type.Optional(Text()),
+    /** 2.0.1's NotifyEvent `eventId`, which ties a clear to the fault it clears. */
+    eventId: Type.Optional(Type.Integer()),
     timestamp: Type.Optional(EpochMs),
   },
   { additionalProperties: false },
@@ -69,14 +116,23 @@ export const MeterSample = Type.Object(
   { additionalProperties: false },
 );
 
+const Samples = Type.Array(MeterSample, { maxItems: 2000 });
+
 export const TransactionStartedPayload = Type.Object(
   {
-    connectorId: ConnectorId,
+    ...Location,
+    /** 1.6's integer id as text, or 2.0.1's charger-made id (up to 36 characters). */
     transactionId: NonEmptyText(64),
-    idTag: Text(64),
-    meterStartWh: Type.Number(),
+    /** Who started it; 2.0.1 may start a transaction before anyone identified. */
+    idTag: Type.Optional(Text(64)),
+    /** 2.0.1's IdTokenType (ISO14443, eMAID, Central, …). */
+    idTokenType: Type.Optional(Text(32)),
+    meterStartWh: Type.Optional(Type.Number()),
     timestamp: EpochMs,
     reservationId: Type.Optional(Type.Integer()),
+    /** The id of the RequestStartTransaction command that started it. */
+    remoteStartId: Type.Optional(Type.Integer()),
+    ...TransactionSequence,
   },
   { additionalProperties: false },
 );
@@ -84,22 +140,23 @@ export const TransactionStartedPayload = Type.Object(
 export const TransactionStoppedPayload = Type.Object(
   {
     transactionId: NonEmptyText(64),
-    connectorId: Type.Optional(ConnectorId),
-    meterStopWh: Type.Number(),
+    ...TransactionLocation,
+    meterStopWh: Type.Optional(Type.Number()),
     timestamp: EpochMs,
     reason: Type.Optional(Text(32)),
     idTag: Type.Optional(Text(64)),
-    /** Meter values the charge point attached to its stop (1.6 transactionData). */
-    samples: Type.Optional(Type.Array(MeterSample, { maxItems: 2000 })),
+    /** Meter values the charge point attached to its stop (1.6 transactionData, 2.0.1 meterValue). */
+    samples: Type.Optional(Samples),
+    ...TransactionSequence,
   },
   { additionalProperties: false },
 );
 
 export const MeterValuesPayload = Type.Object(
   {
-    connectorId: ConnectorId,
+    ...Location,
     transactionId: Type.Optional(NonEmptyText(64)),
-    samples: Type.Array(MeterSample, { maxItems: 2000 }),
+    samples: Samples,
   },
   { additionalProperties: false },
 );

@@ -24,7 +24,9 @@ export function eventOf(cp: number, k: number, ts: number): LevityEvent {
   if (k < 4)
     return cpEvent(
       "cp.status",
-      { connectorId: k - 2, status: "Available", errorCode: "NoError" },
+      k === 2
+        ? { evseId: 0, status: "Available" }
+        : { evseId: 1, connectorId: 1, status: "Available" },
       context,
     );
   const round = Math.floor((k - 4) / 12);
@@ -33,7 +35,7 @@ export function eventOf(cp: number, k: number, ts: number): LevityEvent {
   if (step === 0)
     return cpEvent(
       "tx.started",
-      { connectorId: 1, transactionId, idTag: "GEN", meterStartWh: 0, timestamp: ts },
+      { evseId: 1, connectorId: 1, transactionId, idTag: "GEN", meterStartWh: 0, timestamp: ts },
       context,
     );
   if (step === 10)
@@ -49,7 +51,7 @@ export function eventOf(cp: number, k: number, ts: number): LevityEvent {
     })),
     { timestamp: ts, measurand: "Energy.Active.Import.Register", unit: "Wh", value: step * 1000 },
   ];
-  return cpEvent("meter.values", { connectorId: 1, transactionId, samples }, context);
+  return cpEvent("meter.values", { evseId: 1, connectorId: 1, transactionId, samples }, context);
 }
 
 /** Stores `chargePoints × 100` events in `log` as a gateway would (50 per message), as fast as it takes them. */

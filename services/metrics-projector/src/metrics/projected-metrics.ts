@@ -173,7 +173,7 @@ export const CP_FAMILIES: readonly CpFamily[] = [
   {
     name: "ocpp_cp_errors_total",
     type: "counter",
-    help: "StatusNotifications whose errorCode is not NoError, by errorCode",
+    help: "Faults raised, by code (a 1.6 StatusNotification errorCode other than NoError)",
     labels: ["cp_id", "error_type"],
     write: (out, cp, s) => {
       for (const [type, count] of Object.entries(s.errors)) {
@@ -184,7 +184,7 @@ export const CP_FAMILIES: readonly CpFamily[] = [
   {
     name: "ocpp_cp_last_error_ts",
     type: "gauge",
-    help: "Unix seconds of the last StatusNotification with this errorCode",
+    help: "Unix seconds of the last fault raised with this code",
     labels: ["cp_id", "error_type"],
     write: (out, cp, s) => {
       for (const [type, at] of Object.entries(s.lastErrorAt)) {

@@ -50,37 +50,45 @@ export function heartbeat(cp: CpState, ts: number): CpState {
   return { ...cp, lastHeartbeatAt: Math.max(ts, cp.lastHeartbeatAt ?? 0) };
 }
 
-export function status(
+/**
+ * The projection's connector is the EVSE: transactions and current run per EVSE (in 1.6, connector
+ * n is EVSE n), so its key is the EVSE id whatever connector of it a fact names.
+ */
+function keyOf(evseId: number): string {
+  return String(evseId);
+}
+
+/** A raised fault counts against its code; a cleared one changes no count. */
+export function fault(
   cp: CpState,
-  payload: PayloadOf<"cp.status">,
+  payload: PayloadOf<"cp.fault">,
   ts: number,
   maxErrorTypes: number,
 ): CpUpdate {
-  let next = cp;
-  const code = payload.errorCode;
+  if (!payload.active) return { cp, orphaned: 0 };
+  const code = payload.code;
   const known = own(cp.errors, code) !== undefined;
-  const errorTypeDropped =
-    code !== "NoError" && !known && Object.keys(cp.errors).length >= maxErrorTypes;
-  if (code !== "NoError" && !errorTypeDropped) {
-    next = {
-      ...next,
-      errors: { ...next.errors, [code]: (own(next.errors, code) ?? 0) + 1 },
-      lastErrorAt: { ...next.lastErrorAt, [code]: Math.max(ts, own(next.lastErrorAt, code) ?? 0) },
-    };
-  }
-  const update = statusOfConnector(next, payload);
-  return errorTypeDropped ? { ...update, errorTypeDropped } : update;
+  if (!known && Object.keys(cp.errors).length >= maxErrorTypes)
+    return { cp, orphaned: 0, errorTypeDropped: true };
+  return {
+    cp: {
+      ...cp,
+      errors: { ...cp.errors, [code]: (own(cp.errors, code) ?? 0) + 1 },
+      lastErrorAt: { ...cp.lastErrorAt, [code]: Math.max(ts, own(cp.lastErrorAt, code) ?? 0) },
+    },
+    orphaned: 0,
+  };
 }
 
-function statusOfConnector(next: CpState, payload: PayloadOf<"cp.status">): CpUpdate {
-  if (payload.connectorId === 0) return { cp: next, orphaned: 0 };
-  const key = String(payload.connectorId);
-  const connector = next.connectors[key];
-  if (!connector) return { cp: withConnector(next, key, IDLE), orphaned: 0 };
+export function status(cp: CpState, payload: PayloadOf<"cp.status">): CpUpdate {
+  if (payload.evseId === 0) return { cp, orphaned: 0 };
+  const key = keyOf(payload.evseId);
+  const connector = cp.connectors[key];
+  if (!connector) return { cp: withConnector(cp, key, IDLE), orphaned: 0 };
   if (connector.transaction && NO_TRANSACTION_STATUSES.has(payload.status)) {
-    return { cp: withConnector(next, key, IDLE), orphaned: 1 };
+    return { cp: withConnector(cp, key, IDLE), orphaned: 1 };
   }
-  return { cp: next, orphaned: 0 };
+  return { cp, orphaned: 0 };
 }
 
 export function transactionStarted(
@@ -88,7 +96,7 @@ export function transactionStarted(
   payload: PayloadOf<"tx.started">,
   ts: number,
 ): CpUpdate {
-  const key = String(payload.connectorId);
+  const key = keyOf(payload.evseId);
   const previous = cp.connectors[key]?.transaction;
   const orphaned = previous && previous.id !== payload.transactionId ? 1 : 0;
   const next = withConnector(cp, key, {
@@ -106,8 +114,8 @@ export function transactionStopped(
 ): CpState {
   const next = { ...cp, lastTransactionAt: Math.max(ts, cp.lastTransactionAt) };
   const key =
-    payload.connectorId !== undefined
-      ? String(payload.connectorId)
+    payload.evseId !== undefined
+      ? keyOf(payload.evseId)
       : Object.keys(cp.connectors).find(
           (candidate) => cp.connectors[candidate]?.transaction?.id === payload.transactionId,
         );
@@ -119,7 +127,7 @@ export function transactionStopped(
 export function meterValues(cp: CpState, payload: PayloadOf<"meter.values">): CpState {
   const current = measuredCurrent(payload.samples);
   if (current === undefined) return cp;
-  const key = String(payload.connectorId);
+  const key = keyOf(payload.evseId);
   const connector = cp.connectors[key] ?? IDLE;
   // Samples of a transaction that already ended must not revive its current.
   if (payload.transactionId !== undefined && connector.transaction?.id !== payload.transactionId)

@@ -99,7 +99,10 @@ function chargePointEvent(
       update = { cp: ChargePoints.heartbeat(cp, event.ts), orphaned: 0 };
       break;
     case "cp.status":
-      update = ChargePoints.status(cp, event.payload, event.ts, limits.maxErrorTypes);
+      update = ChargePoints.status(cp, event.payload);
+      break;
+    case "cp.fault":
+      update = ChargePoints.fault(cp, event.payload, event.ts, limits.maxErrorTypes);
       break;
     case "tx.started":
       update = ChargePoints.transactionStarted(cp, event.payload, event.ts);

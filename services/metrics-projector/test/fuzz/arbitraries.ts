@@ -70,10 +70,19 @@ const sessionIds = mostly(["s1", "s2", "s3", "s4", "s5"], ["s".repeat(64), "__pr
 const gatewayIds = mostly(["gw-a", "gw-b"], ["g".repeat(128), "constructor"]);
 const instances = mostly(["a1", "a2"], ["i".repeat(64), "toString"]);
 const transactionIds = mostly(["1", "2", "3"], ["t".repeat(64), "__proto__"]);
-const connectorIds = fc.oneof(
+const evseIds = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(0, 1, 2, 65535) },
   { weight: 1, arbitrary: fc.integer({ min: 0, max: 65535 }) },
 );
+const connectorIds = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(1, 2) },
+  { weight: 1, arbitrary: fc.integer({ min: 1, max: 65535 }) },
+);
+const sequence = {
+  seqNo: fc.nat(),
+  offline: fc.boolean(),
+  triggerReason: fc.oneof(pool(["Authorized", "EVConnected", "RemoteStart"]), text(32)),
+};
 const statuses = fc.oneof(
   pool(["Available", "Preparing", "Charging", "SuspendedEV", "Finishing", "Faulted"]),
   text(32, 1),
@@ -237,14 +246,26 @@ function cpPayloads(world: World): CpPayloads {
     "cp.heartbeat": fc.constant({}),
     "cp.status": record(
       {
+        evseId: evseIds,
         connectorId: connectorIds,
-        evseId: connectorIds,
         status: statuses,
-        errorCode: pool(world.errorCodes),
         info: text(255),
+        vendorErrorCode: text(255),
         timestamp: epochMs,
       },
-      ["connectorId", "status", "errorCode"],
+      ["evseId", "status"],
+    ),
+    "cp.fault": record(
+      {
+        evseId: evseIds,
+        connectorId: connectorIds,
+        code: pool(world.errorCodes),
+        active: fc.boolean(),
+        info: text(255),
+        eventId: anyInteger,
+        timestamp: epochMs,
+      },
+      ["evseId", "code", "active"],
     ),
     "cp.authorize": record({ idTag: text(64), status: text(32, 1) }, ["idTag", "status"]),
     "cp.firmware-status": requestStatus,
@@ -262,30 +283,36 @@ function cpPayloads(world: World): CpPayloads {
     ]),
     "tx.started": record(
       {
+        evseId: evseIds,
         connectorId: connectorIds,
         transactionId: transactionIds,
         idTag: text(64),
+        idTokenType: text(32),
         meterStartWh: anyNumber,
         timestamp: epochMs,
         reservationId: anyInteger,
+        remoteStartId: anyInteger,
+        ...sequence,
       },
-      ["connectorId", "transactionId", "idTag", "meterStartWh", "timestamp"],
+      ["evseId", "transactionId", "timestamp"],
     ),
     "tx.stopped": record(
       {
         transactionId: transactionIds,
+        evseId: evseIds,
         connectorId: connectorIds,
         meterStopWh: anyNumber,
         timestamp: epochMs,
         reason: text(32),
         samples,
+        ...sequence,
       },
-      ["transactionId", "meterStopWh", "timestamp"],
+      ["transactionId", "timestamp"],
     ),
-    "meter.values": record({ connectorId: connectorIds, transactionId: transactionIds, samples }, [
-      "connectorId",
-      "samples",
-    ]),
+    "meter.values": record(
+      { evseId: evseIds, connectorId: connectorIds, transactionId: transactionIds, samples },
+      ["evseId", "samples"],
+    ),
   };
 }
 
@@ -306,6 +333,7 @@ const WEIGHTS: { readonly [K in LevityEvent["type"]]: number } = {
   "cp.boot": 2,
   "cp.heartbeat": 1,
   "cp.status": 4,
+  "cp.fault": 2,
   "cp.authorize": 1,
   "cp.firmware-status": 1,
   "cp.diagnostics-status": 1,

@@ -86,7 +86,7 @@ describe("fuzz: messages that are not stored batches", () => {
 describe("fuzz regressions: events the contract must refuse", () => {
   const boot = JSON.stringify(cpEvent("cp.boot", { vendor: "ACME", model: "X" }));
   const sample = { timestamp: 0, measurand: "Voltage", value: 0, unit: "V" };
-  const meter = JSON.stringify(cpEvent("meter.values", { connectorId: 1, samples: [sample] }));
+  const meter = JSON.stringify(cpEvent("meter.values", { evseId: 1, samples: [sample] }));
   it.each([
     ["a ts of 1e999, which parses as Infinity", boot.replace(/"ts":\d+/, '"ts":1e999')],
     ["a meter value of -1e999", meter.replace('"value":0', '"value":-1e999')],

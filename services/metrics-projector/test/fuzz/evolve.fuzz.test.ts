@@ -141,6 +141,7 @@ describe("the contract's size limits", () => {
       cpEvent(
         "tx.started",
         {
+          evseId: 65535,
           connectorId: 65535,
           transactionId: tx,
           idTag: "",
@@ -149,7 +150,7 @@ describe("the contract's size limits", () => {
         },
         where,
       ),
-      cpEvent("meter.values", { connectorId: 65535, transactionId: tx, samples }, where),
+      cpEvent("meter.values", { evseId: 65535, transactionId: tx, samples }, where),
       cpEvent(
         "tx.stopped",
         { transactionId: tx, meterStopWh: Number.MAX_VALUE, timestamp: 0, samples },
@@ -194,11 +195,11 @@ describe("fuzz: the projection's limits", () => {
       return after;
     }
     expect(after.dropped.chargePoints).toBe(before.dropped.chargePoints);
-    const code = event.type === "cp.status" ? event.payload.errorCode : "NoError";
-    if (event.type !== "cp.status" || code === "NoError") {
+    if (event.type !== "cp.fault" || !event.payload.active) {
       expect(after.dropped.errorTypes).toBe(before.dropped.errorTypes);
       return after;
     }
+    const code = event.payload.code;
     const errorsBefore = before.cps.get(event.cpId)?.errors ?? {};
     const errorsAfter = after.cps.get(event.cpId)?.errors ?? {};
     const known = Object.hasOwn(errorsBefore, code);
@@ -232,7 +233,7 @@ describe("fuzz regressions: inputs that once broke the projection", () => {
   it("counts an error code named after an Object.prototype member like any other", async () => {
     const ts = 1_700_000_000_000;
     const events = PROTOTYPE_KEYS.map((errorCode) =>
-      cpEvent("cp.status", { connectorId: 1, status: "Faulted", errorCode }, { ts }),
+      cpEvent("cp.fault", { evseId: 1, connectorId: 1, code: errorCode, active: true }, { ts }),
     );
     const state = fold([...events, ...events]);
     const cp = state.cps.get("CP-1");

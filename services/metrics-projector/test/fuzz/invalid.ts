@@ -52,7 +52,7 @@ export const mutationArbitrary: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant("drop-field"), pick: fc.nat() }),
   fc.record({
     kind: fc.constant("wrong-v"),
-    value: fc.constantFrom<unknown>(0, 2, "1", null, 1.5, true),
+    value: fc.constantFrom<unknown>(0, 3, "2", null, 1.5, true),
   }),
   fc.record({ kind: fc.constant("unknown-type"), value: unknownType }),
   fc.record({ kind: fc.constant("wrong-value"), pick: fc.nat(), value: wrongValue }),

@@ -1,4 +1,4 @@
-import type { LevityEvent, PayloadOf } from "@levity/events";
+import { type LevityEvent, ocpp16Location, type PayloadOf } from "@levity/events";
 import { cpEvent, gatewayEvent } from "@levity/events/testing";
 import { parseMetricsText, sampleValue } from "@levity/testkit";
 import { renderProjection } from "../../src/metrics/render-projection.js";
@@ -55,13 +55,23 @@ export class Scenario {
   heartbeat(s: Where): this {
     return this.#cp("cp.heartbeat", {}, s);
   }
+  /** A 1.6 StatusNotification as the gateway records it: the status, and a fault unless NoError. */
   status(s: Where, connectorId: number, status: string, errorCode = "NoError"): this {
-    return this.#cp("cp.status", { connectorId, status, errorCode }, s);
+    const location = ocpp16Location(connectorId);
+    this.#cp("cp.status", { ...location, status }, s);
+    if (errorCode === "NoError") return this;
+    return this.#cp("cp.fault", { ...location, code: errorCode, active: true }, s);
   }
   start(s: Where, connectorId: number, transactionId: string): this {
     return this.#cp(
       "tx.started",
-      { connectorId, transactionId, idTag: "TAG", meterStartWh: 0, timestamp: this.#clock },
+      {
+        ...ocpp16Location(connectorId),
+        transactionId,
+        idTag: "TAG",
+        meterStartWh: 0,
+        timestamp: this.#clock,
+      },
       s,
     );
   }
@@ -83,7 +93,9 @@ export class Scenario {
     }));
     return this.#cp(
       "meter.values",
-      transactionId ? { connectorId, transactionId, samples } : { connectorId, samples },
+      transactionId
+        ? { ...ocpp16Location(connectorId), transactionId, samples }
+        : { ...ocpp16Location(connectorId), samples },
       s,
     );
   }

@@ -94,6 +94,7 @@ describe("OCPP 1.6 handlers", () => {
     expect(outcome.events[0]).toEqual({
       type: "tx.started",
       payload: {
+        evseId: 1,
         connectorId: 1,
         transactionId: "42",
         idTag: "TAG-1",
@@ -101,6 +102,44 @@ describe("OCPP 1.6 handlers", () => {
         timestamp: Date.parse(at),
       },
     });
+  });
+
+  it("records a status on EVSE n, connector 1, and connector 0 as the charge point (EVSE 0)", () => {
+    const outcome = resultOf("StatusNotification", {
+      ...requests.StatusNotification,
+      connectorId: 2,
+    });
+    expect(outcome.events).toEqual([
+      {
+        type: "cp.status",
+        payload: { evseId: 2, connectorId: 1, status: "Charging", timestamp: Date.parse(at) },
+      },
+    ]);
+    const whole = resultOf("StatusNotification", {
+      ...requests.StatusNotification,
+      connectorId: 0,
+    });
+    expect(whole.events[0]?.payload).toMatchObject({ evseId: 0, status: "Charging" });
+    expect(whole.events[0]?.payload).not.toHaveProperty("connectorId");
+  });
+
+  it("records an errorCode other than NoError as a raised fault beside the status", () => {
+    const outcome = resultOf("StatusNotification", {
+      connectorId: 1,
+      errorCode: "GroundFailure",
+      status: "Faulted",
+      info: "RCD",
+      vendorErrorCode: "E7",
+      timestamp: at,
+    });
+    const detail = { info: "RCD", vendorErrorCode: "E7", timestamp: Date.parse(at) };
+    expect(outcome.events).toEqual([
+      { type: "cp.status", payload: { evseId: 1, connectorId: 1, status: "Faulted", ...detail } },
+      {
+        type: "cp.fault",
+        payload: { evseId: 1, connectorId: 1, code: "GroundFailure", active: true, ...detail },
+      },
+    ]);
   });
 
   it("answers a stop for an unknown or -1 transaction", () => {

@@ -1,3 +1,4 @@
+import { ocpp16Location } from "@levity/events";
 import type { Ocpp16CpAction, Ocpp16Requests, Ocpp16Responses } from "@levity/ocpp";
 import { type CallContext, type CallOutcome, failure, result } from "../call-outcome.js";
 import { normalizeMeterValues } from "./sampled-values.js";
@@ -109,7 +110,7 @@ export const ocpp16Handlers: { readonly [A in Ocpp16CpAction]: Handler<A> } = {
         {
           type: "meter.values",
           payload: {
-            connectorId: request.connectorId,
+            ...ocpp16Location(request.connectorId),
             transactionId:
               request.transactionId === undefined ? undefined : String(request.transactionId),
             samples,
@@ -135,7 +136,7 @@ export const ocpp16Handlers: { readonly [A in Ocpp16CpAction]: Handler<A> } = {
         {
           type: "tx.started",
           payload: {
-            connectorId: request.connectorId,
+            ...ocpp16Location(request.connectorId),
             transactionId: String(context.transactionId),
             idTag: request.idTag,
             meterStartWh: request.meterStart,
@@ -147,21 +148,28 @@ export const ocpp16Handlers: { readonly [A in Ocpp16CpAction]: Handler<A> } = {
     );
   },
 
+  // The status, and a fault of its own when the errorCode names one.
   StatusNotification: (request) => {
     const invalid = badConnector(request.connectorId, true);
     if (invalid) return invalid;
+    const location = ocpp16Location(request.connectorId);
+    const timestamp = request.timestamp === undefined ? undefined : epochMs(request.timestamp);
+    const detail = {
+      info: request.info,
+      vendorId: request.vendorId,
+      vendorErrorCode: request.vendorErrorCode,
+      timestamp,
+    };
+    const status = {
+      type: "cp.status",
+      payload: { ...location, status: request.status, ...detail },
+    } as const;
+    if (request.errorCode === "NoError") return answer("StatusNotification", {}, [status]);
     return answer("StatusNotification", {}, [
+      status,
       {
-        type: "cp.status",
-        payload: {
-          connectorId: request.connectorId,
-          status: request.status,
-          errorCode: request.errorCode,
-          info: request.info,
-          vendorId: request.vendorId,
-          vendorErrorCode: request.vendorErrorCode,
-          timestamp: request.timestamp === undefined ? undefined : epochMs(request.timestamp),
-        },
+        type: "cp.fault",
+        payload: { ...location, code: request.errorCode, active: true, ...detail },
       },
     ]);
   },
