@@ -1,4 +1,4 @@
-export { OCPP16, type OcppProtocol, SUPPORTED_PROTOCOLS, selectProtocol } from "./protocols.js";
+export { OCPP16, type OcppProtocol } from "./protocols.js";
 export { type ErrorCodeTable, OCPP16_ERROR_CODES, type RpcErrorKind } from "./rpc/error-codes.js";
 export {
   callErrorFrame,

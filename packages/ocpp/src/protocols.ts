@@ -22,15 +22,3 @@ export const OCPP16: OcppProtocol = {
   centralSystemActions: new Set(OCPP16_CS_ACTIONS),
   commands: ocpp16CommandValidator,
 };
-
-/** Supported versions in order of preference; OCPP 2.0.1 joins this table. */
-export const SUPPORTED_PROTOCOLS: readonly OcppProtocol[] = [OCPP16];
-
-/** Picks the most preferred supported version among those a charge point offers. */
-export function selectProtocol(
-  offered: Iterable<string>,
-  supported: readonly OcppProtocol[] = SUPPORTED_PROTOCOLS,
-): OcppProtocol | undefined {
-  const offers = new Set(offered);
-  return supported.find((protocol) => offers.has(protocol.subprotocol));
-}

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { OCPP16_TYPES_FILE, renderOcpp16Types } from "../scripts/ocpp16-types.js";
-import { OCPP16, OCPP16_CP_ACTIONS, ocpp16Validator, selectProtocol } from "../src/index.js";
+import { OCPP16, OCPP16_CP_ACTIONS, ocpp16Validator } from "../src/index.js";
 
 const boot = { chargePointVendor: "ACME", chargePointModel: "Fast-50" };
 
@@ -70,13 +70,7 @@ describe("OCPP 1.6 request validation", () => {
   });
 });
 
-describe("subprotocol selection", () => {
-  it("picks ocpp1.6 when offered, whatever else is", () => {
-    expect(selectProtocol(["ocpp2.1", "ocpp1.6"])).toBe(OCPP16);
-    expect(selectProtocol(["ocpp1.5", "mqtt"])).toBeUndefined();
-    expect(selectProtocol([])).toBeUndefined();
-  });
-
+describe("the 1.6 protocol definition", () => {
   it("spells the 1.6 error codes as 1.6 does", () => {
     expect(OCPP16.errorCodes.occurrence).toBe("OccurenceConstraintViolation");
     expect(OCPP16.errorCodes.formation).toBe("FormationViolation");

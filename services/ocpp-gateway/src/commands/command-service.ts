@@ -6,8 +6,9 @@ import type {
   RoutedCommand,
   SessionOwner,
 } from "@levity/commands";
-import { OCPP16, type OcppProtocol, SUPPORTED_PROTOCOLS } from "@levity/ocpp";
+import { OCPP16, type OcppProtocol } from "@levity/ocpp";
 import type { Logger } from "@levity/service-kit";
+import { HANDLERS_BY_SUBPROTOCOL } from "../protocol/protocol-handlers.js";
 import type { CommandJournal, CommandRecord, StoredRequest } from "./command-journal.js";
 
 /** A command someone asked for. */
@@ -53,8 +54,6 @@ export interface CommandServiceDependencies {
 const REPORT_GRACE_MS = 2_000;
 const POLL_MS = 100;
 
-const PROTOCOLS = new Map(SUPPORTED_PROTOCOLS.map((protocol) => [protocol.subprotocol, protocol]));
-
 /** A command id (36 characters: an OCPP-J message id) from an asker's idempotency key. */
 export function commandIdFor(requestedBy: string, idempotencyKey: string): string {
   const hex = createHash("sha256").update(`${requestedBy}\n${idempotencyKey}`).digest("hex");
@@ -77,7 +76,7 @@ export class CommandService {
   async send(asked: CommandAsked, options: { readonly wait: boolean }): Promise<CommandAnswer> {
     const { route, journal, now } = this.#deps;
     const owner = await route.ownerOf(asked.cpId);
-    const protocol = (owner && PROTOCOLS.get(owner.protocol)) ?? OCPP16;
+    const protocol = (owner && HANDLERS_BY_SUBPROTOCOL.get(owner.protocol)?.protocol) ?? OCPP16;
     const checked = check(protocol, asked);
     if (checked) return checked;
     const commandId = asked.idempotencyKey

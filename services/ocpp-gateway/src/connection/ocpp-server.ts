@@ -9,12 +9,16 @@ import {
 import { createServer as createTlsServer } from "node:https";
 import type { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
-import { selectProtocol } from "@levity/ocpp";
 import type { Logger } from "@levity/service-kit";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { Credential } from "../admission/credential.js";
 import type { ConnectionFacts, Gatekeeper } from "../admission/gatekeeper.js";
 import type { GatewayMetrics, HandshakeRejection } from "../metrics/gateway-metrics.js";
+import {
+  HANDLERS_BY_SUBPROTOCOL,
+  negotiateProtocol,
+  type ProtocolHandlers,
+} from "../protocol/protocol-handlers.js";
 import { clientAddress, type TrustedProxies } from "./client-address.js";
 import { identityFromUrl } from "./handshake.js";
 
@@ -51,7 +55,8 @@ export interface OcppServerServices {
 export interface AcceptedConnection {
   readonly socket: WebSocket;
   readonly identity: string;
-  readonly subprotocol: string;
+  /** How the negotiated protocol is served. */
+  readonly handlers: ProtocolHandlers;
   /** The client's address (through trusted proxies), as rate-limited and logged. */
   readonly remoteAddress: string;
   /** The registry credential it was admitted with (to revoke it when the registry changes). */
@@ -150,7 +155,7 @@ export async function startOcppServer(
     // Sessions answer pings themselves, under the same send-buffer bound as every other frame.
     autoPong: false,
     maxPayload: options.maxPayload,
-    handleProtocols: (offered) => selectProtocol(offered)?.subprotocol ?? false,
+    handleProtocols: (offered) => negotiateProtocol(offered)?.protocol.subprotocol ?? false,
   });
   const onUpgrade =
     (secure: boolean) => async (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -200,7 +205,8 @@ export async function startOcppServer(
       }
       if (socket.destroyed) return;
       wss.handleUpgrade(request, socket, head, (ws) => {
-        if (ws.protocol === "") {
+        const handlers = HANDLERS_BY_SUBPROTOCOL.get(ws.protocol);
+        if (!handlers) {
           rejected("subprotocol");
           ws.close(1002, "no supported OCPP subprotocol offered");
           return;
@@ -208,7 +214,7 @@ export async function startOcppServer(
         accept({
           socket: ws,
           identity: decision.identity,
-          subprotocol: ws.protocol,
+          handlers,
           remoteAddress: address,
           credential: admission.credential,
         });

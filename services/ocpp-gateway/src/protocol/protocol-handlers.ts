@@ -24,7 +24,19 @@ const ocpp16: ProtocolHandlers = {
   needsTransactionId: (action) => action === "StartTransaction",
 };
 
-/** Handlers per negotiated subprotocol; OCPP 2.0.1 joins here with its own table. */
-export const HANDLERS_BY_SUBPROTOCOL: ReadonlyMap<string, ProtocolHandlers> = new Map([
-  [OCPP16.subprotocol, ocpp16],
-]);
+/**
+ * The protocols this gateway serves, most preferred first: the one table the handshake negotiates
+ * from and sessions and commands are served by, so no subprotocol can be agreed and then not served.
+ */
+export const SERVED_PROTOCOLS: readonly ProtocolHandlers[] = [ocpp16];
+
+/** Handlers per served subprotocol. */
+export const HANDLERS_BY_SUBPROTOCOL: ReadonlyMap<string, ProtocolHandlers> = new Map(
+  SERVED_PROTOCOLS.map((handlers) => [handlers.protocol.subprotocol, handlers]),
+);
+
+/** The most preferred served protocol among those a charge point offers. */
+export function negotiateProtocol(offered: Iterable<string>): ProtocolHandlers | undefined {
+  const offers = new Set(offered);
+  return SERVED_PROTOCOLS.find((handlers) => offers.has(handlers.protocol.subprotocol));
+}

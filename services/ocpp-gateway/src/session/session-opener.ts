@@ -6,7 +6,6 @@ import { commandExecutor } from "../commands/command-executor.js";
 import type { CommandJournal } from "../commands/command-journal.js";
 import type { AcceptedConnection } from "../connection/ocpp-server.js";
 import type { EventStamper } from "../events/event-stamper.js";
-import { HANDLERS_BY_SUBPROTOCOL } from "../protocol/protocol-handlers.js";
 import { ChargePointSession } from "./charge-point-session.js";
 import type { SessionRegistry } from "./session-registry.js";
 import type { SessionServices } from "./session-services.js";
@@ -40,12 +39,7 @@ export function sessionOpener(parts: SessionOpenerParts): (connection: AcceptedC
       void claim?.then((held) => held?.release()).catch(() => {});
     },
   };
-  return ({ socket, identity, subprotocol, remoteAddress, credential }) => {
-    const handlers = HANDLERS_BY_SUBPROTOCOL.get(subprotocol);
-    if (!handlers) {
-      socket.close(1002, "unsupported subprotocol");
-      return;
-    }
+  return ({ socket, identity, handlers, remoteAddress, credential }) => {
     const session = new ChargePointSession(
       socket,
       handlers,
