@@ -1,11 +1,17 @@
-export { OCPP16, type OcppProtocol } from "./protocols.js";
-export { type ErrorCodeTable, OCPP16_ERROR_CODES, type RpcErrorKind } from "./rpc/error-codes.js";
+export { OCPP16, OCPP201, type OcppProtocol } from "./protocols.js";
+export {
+  type ErrorCodeTable,
+  OCPP16_ERROR_CODES,
+  OCPP201_ERROR_CODES,
+  type RpcErrorKind,
+} from "./rpc/error-codes.js";
 export {
   callErrorFrame,
   callFrame,
   callResultFrame,
   type Frame,
   type FrameViolation,
+  type FrameViolationKind,
   type ParsedFrame,
   parseFrame,
 } from "./rpc/frame.js";
@@ -26,3 +32,18 @@ export {
   ocpp16CommandValidator,
   ocpp16Validator,
 } from "./v16/ocpp16-schemas.js";
+export {
+  OCPP201_COMMAND_ACTIONS,
+  OCPP201_CP_ACTIONS,
+  OCPP201_CS_ACTIONS,
+  type Ocpp201CommandAction,
+  type Ocpp201CpAction,
+} from "./v201/ocpp201-actions.js";
+// 2.0.1 reuses many of 1.6's message names with other shapes: its types live in a namespace.
+export type * as Ocpp201 from "./v201/ocpp201-messages.generated.js";
+export {
+  OCPP201_SCHEMA_IDS,
+  OCPP201_SCHEMAS,
+  ocpp201CommandValidator,
+  ocpp201Validator,
+} from "./v201/ocpp201-schemas.js";

@@ -1,7 +1,9 @@
-import { type ErrorCodeTable, OCPP16_ERROR_CODES } from "./rpc/error-codes.js";
+import { type ErrorCodeTable, OCPP16_ERROR_CODES, OCPP201_ERROR_CODES } from "./rpc/error-codes.js";
 import type { MessageValidator } from "./schemas/message-validator.js";
 import { OCPP16_CS_ACTIONS } from "./v16/ocpp16-actions.js";
 import { ocpp16CommandValidator, ocpp16Validator } from "./v16/ocpp16-schemas.js";
+import { OCPP201_CS_ACTIONS } from "./v201/ocpp201-actions.js";
+import { ocpp201CommandValidator, ocpp201Validator } from "./v201/ocpp201-schemas.js";
 
 /** One OCPP-J version: its WebSocket subprotocol name, error spelling and schemas. */
 export interface OcppProtocol {
@@ -21,4 +23,12 @@ export const OCPP16: OcppProtocol = {
   validator: ocpp16Validator,
   centralSystemActions: new Set(OCPP16_CS_ACTIONS),
   commands: ocpp16CommandValidator,
+};
+
+export const OCPP201: OcppProtocol = {
+  subprotocol: "ocpp2.0.1",
+  errorCodes: OCPP201_ERROR_CODES,
+  validator: ocpp201Validator,
+  centralSystemActions: new Set(OCPP201_CS_ACTIONS),
+  commands: ocpp201CommandValidator,
 };

@@ -24,33 +24,58 @@ describe("parseFrame", () => {
   });
 
   it.each([
-    ["not JSON at all", "hello", undefined],
-    ["broken JSON whose id can be read", '[2,"abc","Heartbeat",{', "abc"],
-    ["an object instead of an array", '{"a":1}', undefined],
-    ["a number id", '[2,1,"Heartbeat",{}]', undefined],
-    ["an empty id", '[2,"","Heartbeat",{}]', undefined],
-    ["a CALL with 3 elements", '[2,"x","Heartbeat"]', "x"],
-    ["a CALL with an array payload", '[2,"x","Heartbeat",[]]', "x"],
-    ["a CALL with a null payload", '[2,"x","Heartbeat",null]', "x"],
-    ["a CALL with a numeric action", '[2,"x",7,{}]', "x"],
-    ["an unknown message type", '[9,"x","Heartbeat",{}]', "x"],
-    ["a CALLERROR missing details, never answered", '[4,"x","GenericError","d"]', undefined],
-    ["a CALLRESULT with extra elements, never answered", '[3,"x",{},1]', undefined],
-    ["broken JSON of a CALLRESULT, never answered", '[3,"abc",{', undefined],
-    ["a CALLRESULT with an id of 37 characters", `[3,"${"a".repeat(37)}",{}]`, undefined],
-    ["an id of 37 characters", `[2,"${"a".repeat(37)}","Heartbeat",{}]`, "a".repeat(37)],
-    ["an id far too long to echo", `[2,"${"a".repeat(500)}","Heartbeat",{}]`, undefined],
-  ])("rejects %s", (_name, text, messageId) => {
+    ["not JSON at all", "hello", undefined, "rpcFramework"],
+    ["broken JSON whose id can be read", '[2,"abc","Heartbeat",{', "abc", "rpcFramework"],
+    ["an object instead of an array", '{"a":1}', undefined, "rpcFramework"],
+    ["a number id", '[2,1,"Heartbeat",{}]', undefined, "rpcFramework"],
+    ["an empty id", '[2,"","Heartbeat",{}]', undefined, "rpcFramework"],
+    ["a CALL with 3 elements", '[2,"x","Heartbeat"]', "x", "rpcFramework"],
+    ["a CALL with an array payload", '[2,"x","Heartbeat",[]]', "x", "formation"],
+    ["a CALL with a null payload", '[2,"x","Heartbeat",null]', "x", "formation"],
+    ["a CALL with a numeric action", '[2,"x",7,{}]', "x", "rpcFramework"],
+    ["an unknown message type", '[9,"x","Heartbeat",{}]', "x", "messageType"],
+    ["a CALLRESULTERROR (a 2.1 message type)", '[5,"x","GenericError","d",{}]', "x", "messageType"],
+    [
+      "a CALLERROR missing details, never answered",
+      '[4,"x","GenericError","d"]',
+      undefined,
+      "rpcFramework",
+    ],
+    ["a CALLRESULT with extra elements, never answered", '[3,"x",{},1]', undefined, "rpcFramework"],
+    ["broken JSON of a CALLRESULT, never answered", '[3,"abc",{', undefined, "rpcFramework"],
+    [
+      "a CALLRESULT with an id of 37 characters",
+      `[3,"${"a".repeat(37)}",{}]`,
+      undefined,
+      "rpcFramework",
+    ],
+    [
+      "an id of 37 characters",
+      `[2,"${"a".repeat(37)}","Heartbeat",{}]`,
+      "a".repeat(37),
+      "rpcFramework",
+    ],
+    [
+      "an id far too long to echo",
+      `[2,"${"a".repeat(500)}","Heartbeat",{}]`,
+      undefined,
+      "rpcFramework",
+    ],
+  ])("rejects %s", (_name, text, messageId, kind) => {
     const parsed = parseFrame(text);
     expect(parsed.ok).toBe(false);
-    if (!parsed.ok) expect(parsed.violation.messageId).toBe(messageId);
+    if (!parsed.ok) expect(parsed.violation).toMatchObject({ messageId, kind });
   });
 
   it("refuses JSON nested deeper than 32 levels unparsed, still reading a CALL's id", () => {
     const deep = `[2,"deep","DataTransfer",{"vendorId":"v","data":${"[".repeat(3_000)}${"]".repeat(3_000)}}]`;
     expect(parseFrame(deep)).toEqual({
       ok: false,
-      violation: { messageId: "deep", reason: "message is nested deeper than 32 levels" },
+      violation: {
+        kind: "rpcFramework",
+        messageId: "deep",
+        reason: "message is nested deeper than 32 levels",
+      },
     });
     expect(parseFrame("[".repeat(3_000) + "]".repeat(3_000))).toMatchObject({
       violation: { messageId: undefined, reason: "message is nested deeper than 32 levels" },

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { OCPP16_TYPES_FILE, renderOcpp16Types } from "../scripts/ocpp16-types.js";
+import { renderMessageTypes, VERSIONS } from "../scripts/message-types.js";
 import { OCPP16, OCPP16_CP_ACTIONS, ocpp16Validator } from "../src/index.js";
 
 const boot = { chargePointVendor: "ACME", chargePointModel: "Fast-50" };
@@ -78,8 +78,11 @@ describe("the 1.6 protocol definition", () => {
   });
 });
 
-describe("generated 1.6 message types", () => {
-  it("match what the generator produces from the schemas", async () => {
-    expect(await readFile(OCPP16_TYPES_FILE, "utf8")).toBe(await renderOcpp16Types());
-  });
+describe("generated message types", () => {
+  it.each(VERSIONS)(
+    "of $version match what the generator produces from the schemas",
+    async (messages) => {
+      expect(await readFile(messages.file, "utf8")).toBe(await renderMessageTypes(messages));
+    },
+  );
 });

@@ -9,7 +9,11 @@ export type RpcErrorKind =
   | "property"
   | "occurrence"
   | "type"
-  | "generic";
+  | "generic"
+  /** The frame is not an RPC message at all (its id or shape cannot be read as one). */
+  | "rpcFramework"
+  /** The frame's message type number is not one this version has. */
+  | "messageType";
 
 /** How one OCPP version spells each error kind on the wire. */
 export type ErrorCodeTable = Readonly<Record<RpcErrorKind, string>>;
@@ -26,4 +30,23 @@ export const OCPP16_ERROR_CODES: ErrorCodeTable = {
   occurrence: "OccurenceConstraintViolation",
   type: "TypeConstraintViolation",
   generic: "GenericError",
+  // 1.6 has no code for a frame that is not an RPC message: its FormationViolation covers it.
+  rpcFramework: "FormationViolation",
+  messageType: "FormationViolation",
+};
+
+/** OCPP 2.0.1 error codes (Part 4, 4.3): "Occurrence" with two r, "FormatViolation", the RPC ones. */
+export const OCPP201_ERROR_CODES: ErrorCodeTable = {
+  notImplemented: "NotImplemented",
+  notSupported: "NotSupported",
+  internal: "InternalError",
+  protocol: "ProtocolError",
+  security: "SecurityError",
+  formation: "FormatViolation",
+  property: "PropertyConstraintViolation",
+  occurrence: "OccurrenceConstraintViolation",
+  type: "TypeConstraintViolation",
+  generic: "GenericError",
+  rpcFramework: "RpcFrameworkError",
+  messageType: "MessageTypeNotSupported",
 };

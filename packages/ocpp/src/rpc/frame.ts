@@ -1,3 +1,4 @@
+import type { RpcErrorKind } from "./error-codes.js";
 import { MAX_MESSAGE_ID_LENGTH, MessageType } from "./message-type.js";
 
 /** A well-formed OCPP-J frame. */
@@ -18,11 +19,23 @@ export type Frame =
     };
 
 /**
+ * What is wrong with a frame, as an error kind each version spells its own way: not an RPC message
+ * (1.6 FormationViolation, 2.0.1 RpcFrameworkError), a message type the version lacks (2.0.1
+ * MessageTypeNotSupported), or a CALL whose payload is not an object (FormationViolation,
+ * FormatViolation).
+ */
+export type FrameViolationKind = Extract<
+  RpcErrorKind,
+  "rpcFramework" | "messageType" | "formation"
+>;
+
+/**
  * A frame that is not OCPP-J. `messageId` is set when it could still be read, so the peer can be
- * answered with a FormationViolation; otherwise the frame can only be ignored. A malformed
- * CALLRESULT or CALLERROR is never answered: OCPP-J answers CALLs only (1.6 section 4.2.3).
+ * answered with a CALLERROR of the violation's kind; otherwise the frame can only be ignored. A
+ * malformed CALLRESULT or CALLERROR is never answered: OCPP-J answers CALLs only (1.6 section 4.2.3).
  */
 export interface FrameViolation {
+  readonly kind: FrameViolationKind;
   readonly messageId: string | undefined;
   readonly reason: string;
 }
@@ -65,8 +78,12 @@ function nestedDeeperThan(text: string, limit: number): boolean {
   return false;
 }
 
-function violation(messageId: string | undefined, reason: string): ParsedFrame {
-  return { ok: false, violation: { messageId, reason } };
+function violation(
+  messageId: string | undefined,
+  reason: string,
+  kind: FrameViolationKind = "rpcFramework",
+): ParsedFrame {
+  return { ok: false, violation: { kind, messageId, reason } };
 }
 
 function isPayloadObject(value: unknown): boolean {
@@ -103,7 +120,8 @@ export function parseFrame(text: string): ParsedFrame {
       if (typeof value[2] !== "string" || value[2].length === 0) {
         return violation(messageId, "CALL action is not a non-empty string");
       }
-      if (!isPayloadObject(value[3])) return violation(messageId, "CALL payload is not an object");
+      if (!isPayloadObject(value[3]))
+        return violation(messageId, "CALL payload is not an object", "formation");
       return { ok: true, frame: { kind: "call", messageId, action: value[2], payload: value[3] } };
     case MessageType.CallResult:
       if (value.length !== 3) return violation(undefined, "CALLRESULT must have 3 elements");
@@ -123,7 +141,7 @@ export function parseFrame(text: string): ParsedFrame {
         },
       };
     default:
-      return violation(messageId, "unknown message type");
+      return violation(messageId, "unknown message type", "messageType");
   }
 }
 

@@ -86,7 +86,7 @@ export class ChargePointSession {
     if (!parsed.ok) {
       const { messageId, reason } = parsed.violation;
       if (messageId === undefined) this.#services.metrics.framesIgnored.labels("unreadable").inc();
-      else this.#inbound.refuse(messageId, "formation", reason);
+      else this.#inbound.refuse(messageId, parsed.violation.kind, reason);
       return;
     }
     const frame = parsed.frame;

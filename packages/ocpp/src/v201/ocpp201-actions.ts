@@ -1,0 +1,78 @@
+/** Calls a 2.0.1 charging station sends to the CSMS: every one the 2.0.1 schemas define. */
+export const OCPP201_CP_ACTIONS = [
+  "Authorize",
+  "BootNotification",
+  "ClearedChargingLimit",
+  "DataTransfer",
+  "FirmwareStatusNotification",
+  "Get15118EVCertificate",
+  "GetCertificateStatus",
+  "Heartbeat",
+  "LogStatusNotification",
+  "MeterValues",
+  "NotifyChargingLimit",
+  "NotifyCustomerInformation",
+  "NotifyDisplayMessages",
+  "NotifyEVChargingNeeds",
+  "NotifyEVChargingSchedule",
+  "NotifyEvent",
+  "NotifyMonitoringReport",
+  "NotifyReport",
+  "PublishFirmwareStatusNotification",
+  "ReportChargingProfiles",
+  "ReservationStatusUpdate",
+  "SecurityEventNotification",
+  "SignCertificate",
+  "StatusNotification",
+  "TransactionEvent",
+] as const;
+
+export type Ocpp201CpAction = (typeof OCPP201_CP_ACTIONS)[number];
+
+/** Calls only the CSMS sends (PublishFirmware and UnpublishFirmware go to a local controller). */
+export const OCPP201_CS_ACTIONS = [
+  "CancelReservation",
+  "CertificateSigned",
+  "ChangeAvailability",
+  "ClearCache",
+  "ClearChargingProfile",
+  "ClearDisplayMessage",
+  "ClearVariableMonitoring",
+  "CostUpdated",
+  "CustomerInformation",
+  "DeleteCertificate",
+  "GetBaseReport",
+  "GetChargingProfiles",
+  "GetCompositeSchedule",
+  "GetDisplayMessages",
+  "GetInstalledCertificateIds",
+  "GetLocalListVersion",
+  "GetLog",
+  "GetMonitoringReport",
+  "GetReport",
+  "GetTransactionStatus",
+  "GetVariables",
+  "InstallCertificate",
+  "PublishFirmware",
+  "RequestStartTransaction",
+  "RequestStopTransaction",
+  "ReserveNow",
+  "Reset",
+  "SendLocalList",
+  "SetChargingProfile",
+  "SetDisplayMessage",
+  "SetMonitoringBase",
+  "SetMonitoringLevel",
+  "SetNetworkProfile",
+  "SetVariableMonitoring",
+  "SetVariables",
+  "TriggerMessage",
+  "UnlockConnector",
+  "UnpublishFirmware",
+  "UpdateFirmware",
+] as const;
+
+/** Every command the CSMS may send a 2.0.1 charging station: its own actions, and DataTransfer. */
+export const OCPP201_COMMAND_ACTIONS = [...OCPP201_CS_ACTIONS, "DataTransfer"] as const;
+
+export type Ocpp201CommandAction = (typeof OCPP201_COMMAND_ACTIONS)[number];
