@@ -30,6 +30,7 @@ export const eventSchemas = {
   "cp.data-transfer": cpEvent("cp.data-transfer", P.DataTransferPayload),
   "cp.certificate-request": cpEvent("cp.certificate-request", P.CertificateRequestPayload),
   "tx.started": cpEvent("tx.started", P.TransactionStartedPayload),
+  "tx.updated": cpEvent("tx.updated", P.TransactionUpdatedPayload),
   "tx.stopped": cpEvent("tx.stopped", P.TransactionStoppedPayload),
   "meter.values": cpEvent("meter.values", P.MeterValuesPayload),
   "command.requested": commandEvent("command.requested", P.CommandRequestedPayload),

@@ -61,7 +61,7 @@ const TransactionLocation = {
 
 /** Where a transaction event stands in the charge point's sequence, and whether it was queued offline. */
 const TransactionSequence = {
-  /** 2.0.1's `seqNo`: per charge point, so duplicates and gaps of its transaction events show. */
+  /** 2.0.1's `seqNo`: per transaction (its start is 0), so duplicates and gaps show. */
   seqNo: Type.Optional(Type.Integer({ minimum: 0 })),
   /** Sent after the charge point was offline: history, not the live state. */
   offline: Type.Optional(Type.Boolean()),
@@ -132,6 +132,25 @@ export const TransactionStartedPayload = Type.Object(
     reservationId: Type.Optional(Type.Integer()),
     /** The id of the RequestStartTransaction command that started it. */
     remoteStartId: Type.Optional(Type.Integer()),
+    /** Meter values the charge point attached to its start (2.0.1's meterValue). */
+    samples: Type.Optional(Samples),
+    ...TransactionSequence,
+  },
+  { additionalProperties: false },
+);
+
+/** 2.0.1's TransactionEvent `Updated`: a transaction going on, with what it measured. */
+export const TransactionUpdatedPayload = Type.Object(
+  {
+    transactionId: NonEmptyText(64),
+    ...TransactionLocation,
+    timestamp: EpochMs,
+    /** 2.0.1's chargingState (Charging, SuspendedEV, …) when it changed. */
+    chargingState: Type.Optional(Text(32)),
+    idTag: Type.Optional(Text(64)),
+    idTokenType: Type.Optional(Text(32)),
+    remoteStartId: Type.Optional(Type.Integer()),
+    samples: Type.Optional(Samples),
     ...TransactionSequence,
   },
   { additionalProperties: false },

@@ -252,13 +252,13 @@ export const CP_FAMILIES: readonly CpFamily[] = [
   {
     name: "ocpp_cp_info",
     type: "gauge",
-    help: "1, labelled with vendor, model and firmware from the latest BootNotification",
-    labels: ["cp_id", "vendor", "model", "firmware"],
+    help: "1, labelled with vendor, model and firmware from the latest BootNotification and the OCPP protocol of the latest session",
+    labels: ["cp_id", "vendor", "model", "firmware", "protocol"],
     write: (out, cp, s) => {
       if (!s.info) return;
       const { vendor, model, firmware } = s.info;
       out.push(
-        `ocpp_cp_info{${cp},vendor="${labelValue(vendor)}",model="${labelValue(model)}",firmware="${labelValue(firmware)}"} 1`,
+        `ocpp_cp_info{${cp},vendor="${labelValue(vendor)}",model="${labelValue(model)}",firmware="${labelValue(firmware)}",protocol="${labelValue(s.protocol ?? "")}"} 1`,
       );
     },
   },

@@ -91,34 +91,103 @@ export function status(cp: CpState, payload: PayloadOf<"cp.status">): CpUpdate {
   return { cp, orphaned: 0 };
 }
 
+// How many ended transaction ids a charge point remembers against late starts and updates.
+const MAX_ENDED_TRANSACTIONS = 16;
+
+function hasEnded(cp: CpState, transactionId: string): boolean {
+  return cp.endedTransactions?.includes(transactionId) ?? false;
+}
+
+// A sorted set, so it is the same whatever order the ends arrived in.
+function withEnded(cp: CpState, transactionId: string): CpState {
+  if (hasEnded(cp, transactionId)) return cp;
+  const ended = [...(cp.endedTransactions ?? []), transactionId].sort();
+  if (ended.length > MAX_ENDED_TRANSACTIONS) ended.shift();
+  return { ...cp, endedTransactions: ended };
+}
+
+function touched(cp: CpState, ts: number): CpState {
+  return { ...cp, lastTransactionAt: Math.max(ts, cp.lastTransactionAt) };
+}
+
+/** The EVSE key where a transaction runs: named by the event, else wherever it is open. */
+function transactionKey(cp: CpState, transactionId: string, evseId?: number): string | undefined {
+  if (evseId !== undefined) return keyOf(evseId);
+  return Object.keys(cp.connectors).find(
+    (candidate) => cp.connectors[candidate]?.transaction?.id === transactionId,
+  );
+}
+
+/**
+ * Opens a transaction on its EVSE. A transaction already ended, or already open, is not opened
+ * again (2.0.1 repeats events it got no answer to). A live start on an EVSE whose previous
+ * transaction never got its stop ends that one as orphaned; an `offline` start (sent after a
+ * reconnect) is history and never displaces the live state.
+ */
 export function transactionStarted(
   cp: CpState,
   payload: PayloadOf<"tx.started">,
   ts: number,
 ): CpUpdate {
+  const next = touched(cp, ts);
   const key = keyOf(payload.evseId);
   const previous = cp.connectors[key]?.transaction;
-  const orphaned = previous && previous.id !== payload.transactionId ? 1 : 0;
-  const next = withConnector(cp, key, {
-    transaction: { id: payload.transactionId, startedAt: ts },
-    currentA: 0,
+  if (previous?.id === payload.transactionId) return { cp: next, orphaned: 0 };
+  // An ended one is history: its EVSE is known from now on, as it would be had the start come first.
+  if (hasEnded(cp, payload.transactionId))
+    return { cp: cp.connectors[key] ? next : withConnector(next, key, IDLE), orphaned: 0 };
+  if (previous && payload.offline) return { cp: next, orphaned: 0 };
+  const current = payload.samples ? measuredCurrent(payload.samples) : undefined;
+  const opened = withConnector(next, key, {
+    transaction: {
+      id: payload.transactionId,
+      startedAt: ts,
+      ...(payload.seqNo === undefined ? {} : { seqNo: payload.seqNo }),
+    },
+    currentA: current ?? 0,
   });
-  return { cp: { ...next, lastTransactionAt: Math.max(ts, cp.lastTransactionAt) }, orphaned };
+  return { cp: opened, orphaned: previous ? 1 : 0 };
 }
 
-/** Ends the transaction wherever it runs; an unknown id still counts as transaction activity. */
+/**
+ * A transaction going on: its measurements apply when they are newer (by seqNo) than those
+ * applied, so repeated or late updates change nothing. An update never opens a transaction.
+ */
+export function transactionUpdated(
+  cp: CpState,
+  payload: PayloadOf<"tx.updated">,
+  ts: number,
+): CpState {
+  const next = touched(cp, ts);
+  const key = transactionKey(cp, payload.transactionId, payload.evseId);
+  const connector = key === undefined ? undefined : cp.connectors[key];
+  const transaction = connector?.transaction;
+  if (key === undefined || !connector || transaction?.id !== payload.transactionId) return next;
+  if (
+    payload.seqNo !== undefined &&
+    transaction.seqNo !== undefined &&
+    payload.seqNo <= transaction.seqNo
+  )
+    return next;
+  const current = payload.samples ? measuredCurrent(payload.samples) : undefined;
+  return withConnector(next, key, {
+    transaction:
+      payload.seqNo === undefined ? transaction : { ...transaction, seqNo: payload.seqNo },
+    currentA: current ?? connector.currentA,
+  });
+}
+
+/**
+ * Ends the transaction wherever it runs, and remembers it ended; an unknown id still counts as
+ * transaction activity. A late (`offline`) end is applied like any other: it is never dropped.
+ */
 export function transactionStopped(
   cp: CpState,
   payload: PayloadOf<"tx.stopped">,
   ts: number,
 ): CpState {
-  const next = { ...cp, lastTransactionAt: Math.max(ts, cp.lastTransactionAt) };
-  const key =
-    payload.evseId !== undefined
-      ? keyOf(payload.evseId)
-      : Object.keys(cp.connectors).find(
-          (candidate) => cp.connectors[candidate]?.transaction?.id === payload.transactionId,
-        );
+  const next = withEnded(touched(cp, ts), payload.transactionId);
+  const key = transactionKey(cp, payload.transactionId, payload.evseId);
   if (key === undefined || cp.connectors[key]?.transaction?.id !== payload.transactionId)
     return next;
   return withConnector(next, key, IDLE);

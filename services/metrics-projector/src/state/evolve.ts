@@ -107,6 +107,9 @@ function chargePointEvent(
     case "tx.started":
       update = ChargePoints.transactionStarted(cp, event.payload, event.ts);
       break;
+    case "tx.updated":
+      update = { cp: ChargePoints.transactionUpdated(cp, event.payload, event.ts), orphaned: 0 };
+      break;
     case "tx.stopped":
       update = { cp: ChargePoints.transactionStopped(cp, event.payload, event.ts), orphaned: 0 };
       break;

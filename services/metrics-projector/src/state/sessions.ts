@@ -35,6 +35,7 @@ export function openSession(
       lastSeenAt: Math.max(cp.lastSeenAt, event.ts),
       sessions: [...cp.sessions, event.sessionId],
       endedInTransaction: false,
+      protocol: event.payload.protocol,
     }),
   };
 }

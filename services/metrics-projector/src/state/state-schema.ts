@@ -6,7 +6,12 @@ import { Type } from "@sinclair/typebox";
 const Ms = Type.Integer({ minimum: 0 });
 const Count = Type.Integer({ minimum: 0 });
 
-export const TransactionStateSchema = Type.Object({ id: Type.String(), startedAt: Ms });
+export const TransactionStateSchema = Type.Object({
+  id: Type.String(),
+  startedAt: Ms,
+  /** The highest 2.0.1 seqNo whose measurements were applied: an older or repeated one is not. */
+  seqNo: Type.Optional(Count),
+});
 
 export const ConnectorStateSchema = Type.Object({
   transaction: Type.Union([TransactionStateSchema, Type.Null()]),
@@ -39,6 +44,13 @@ export const CpStateSchema = Type.Object({
   connectors: Type.Record(Type.String(), ConnectorStateSchema),
   /** A session ended while a transaction was active and no newer session was open yet. */
   endedInTransaction: Type.Boolean(),
+  /**
+   * Ids of the latest transactions that ended (a bounded set, sorted): a late or repeated start or
+   * update of one never opens it again. Absent in snapshots taken before 2.0.1.
+   */
+  endedTransactions: Type.Optional(Type.Array(Type.String())),
+  /** The OCPP subprotocol of its latest session. Absent in snapshots taken before 2.0.1. */
+  protocol: Type.Optional(Type.String()),
 });
 
 export const SessionStateSchema = Type.Object({

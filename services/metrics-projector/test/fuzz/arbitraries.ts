@@ -292,9 +292,25 @@ function cpPayloads(world: World): CpPayloads {
         timestamp: epochMs,
         reservationId: anyInteger,
         remoteStartId: anyInteger,
+        samples,
         ...sequence,
       },
       ["evseId", "transactionId", "timestamp"],
+    ),
+    "tx.updated": record(
+      {
+        transactionId: transactionIds,
+        evseId: evseIds,
+        connectorId: connectorIds,
+        timestamp: epochMs,
+        chargingState: text(32),
+        idTag: text(64),
+        idTokenType: text(32),
+        remoteStartId: anyInteger,
+        samples,
+        ...sequence,
+      },
+      ["transactionId", "timestamp"],
     ),
     "tx.stopped": record(
       {
@@ -341,6 +357,7 @@ const WEIGHTS: { readonly [K in LevityEvent["type"]]: number } = {
   "cp.data-transfer": 1,
   "cp.certificate-request": 1,
   "tx.started": 4,
+  "tx.updated": 3,
   "tx.stopped": 3,
   "meter.values": 3,
   "command.requested": 2,
