@@ -140,6 +140,14 @@ function answerWith(reply: FastifyReply, answer: CommandAnswer): FastifyReply {
       return sendError(reply, 404, "unknown-action", `not a command of ${answer.protocol}`, {
         protocol: answer.protocol,
       });
+    case "wrong-protocol":
+      return sendError(
+        reply,
+        422,
+        "wrong-protocol",
+        `${answer.action} is not a command of ${answer.protocol}, the protocol the charge point speaks`,
+        { protocol: answer.protocol },
+      );
     case "invalid-payload":
       return sendError(reply, 422, "invalid-payload", answer.message, {
         protocol: answer.protocol,

@@ -6,7 +6,7 @@ import type {
   RoutedCommand,
   SessionOwner,
 } from "@levity/commands";
-import { OCPP16, type OcppProtocol } from "@levity/ocpp";
+import type { OcppProtocol } from "@levity/ocpp";
 import type { Logger } from "@levity/service-kit";
 import { HANDLERS_BY_SUBPROTOCOL } from "../protocol/protocol-handlers.js";
 import type { CommandJournal, CommandRecord, StoredRequest } from "./command-journal.js";
@@ -26,7 +26,10 @@ export interface CommandAsked {
 
 /** What became of asking. */
 export type CommandAnswer =
+  /** No protocol the gateways serve has the action. */
   | { readonly kind: "unknown-action"; readonly protocol: string }
+  /** The action is another protocol's, not that of the charge point's session. */
+  | { readonly kind: "wrong-protocol"; readonly protocol: string; readonly action: string }
   | {
       readonly kind: "invalid-payload";
       readonly protocol: string;
@@ -76,9 +79,12 @@ export class CommandService {
   async send(asked: CommandAsked, options: { readonly wait: boolean }): Promise<CommandAnswer> {
     const { route, journal, now } = this.#deps;
     const owner = await route.ownerOf(asked.cpId);
-    const protocol = (owner && HANDLERS_BY_SUBPROTOCOL.get(owner.protocol)?.protocol) ?? OCPP16;
-    const checked = check(protocol, asked);
-    if (checked) return checked;
+    const speaks = owner && HANDLERS_BY_SUBPROTOCOL.get(owner.protocol)?.protocol;
+    // Offline, the charge point's protocol is unknown: a command valid in any served one is
+    // stored, and its outcome is `offline`.
+    const checked = speaks ? checkFor(speaks, asked) : checkForAny(asked);
+    if (checked.kind !== "valid") return checked;
+    const protocol = checked.protocol;
     const commandId = asked.idempotencyKey
       ? commandIdFor(asked.requestedBy, asked.idempotencyKey)
       : randomUUID();
@@ -189,11 +195,18 @@ export class CommandService {
   }
 }
 
-/** Why a command cannot be sent to a charge point speaking `protocol`, if it cannot. */
-function check(protocol: OcppProtocol, asked: CommandAsked): CommandAnswer | undefined {
+type Checked = CommandAnswer | { readonly kind: "valid"; readonly protocol: OcppProtocol };
+
+const SERVED = [...HANDLERS_BY_SUBPROTOCOL.values()].map((handlers) => handlers.protocol);
+
+/** Whether a command can be sent to a charge point speaking `protocol`, and why not. */
+function checkFor(protocol: OcppProtocol, asked: CommandAsked): Checked {
   const commands = protocol.commands;
-  if (!commands.actions.has(asked.action))
-    return { kind: "unknown-action", protocol: protocol.subprotocol };
+  if (!commands.actions.has(asked.action)) {
+    return SERVED.some((other) => other.commands.actions.has(asked.action))
+      ? { kind: "wrong-protocol", protocol: protocol.subprotocol, action: asked.action }
+      : { kind: "unknown-action", protocol: protocol.subprotocol };
+  }
   const violation = commands.validateRequest(asked.action, asked.payload);
   return violation
     ? {
@@ -202,7 +215,20 @@ function check(protocol: OcppProtocol, asked: CommandAsked): CommandAnswer | und
         message: violation.message,
         path: violation.path,
       }
-    : undefined;
+    : { kind: "valid", protocol };
+}
+
+/** The first served protocol the command is valid in, else why it is valid in none. */
+function checkForAny(asked: CommandAsked): Checked {
+  const having = SERVED.filter((protocol) => protocol.commands.actions.has(asked.action));
+  const checks = having.map((protocol) => checkFor(protocol, asked));
+  return (
+    checks.find((checked) => checked.kind === "valid") ??
+    checks[0] ?? {
+      kind: "unknown-action",
+      protocol: SERVED.map((protocol) => protocol.subprotocol).join(", "),
+    }
+  );
 }
 
 function outcomeOf(delivery: Delivery | undefined, at: number): CommandOutcome {

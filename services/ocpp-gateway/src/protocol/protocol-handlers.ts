@@ -1,6 +1,13 @@
-import { OCPP16, type Ocpp16CpAction, type OcppProtocol } from "@levity/ocpp";
+import {
+  OCPP16,
+  OCPP201,
+  type Ocpp16CpAction,
+  type Ocpp201CpAction,
+  type OcppProtocol,
+} from "@levity/ocpp";
 import type { CallContext, CallOutcome } from "./call-outcome.js";
 import { ocpp16Handlers } from "./v16/ocpp16-handlers.js";
+import { ocpp201Handlers } from "./v201/ocpp201-handlers.js";
 
 /** How the gateway answers one OCPP version: its protocol definition and a handler per action. */
 export interface ProtocolHandlers {
@@ -24,11 +31,24 @@ const ocpp16: ProtocolHandlers = {
   needsTransactionId: (action) => action === "StartTransaction",
 };
 
+const ocpp201: ProtocolHandlers = {
+  protocol: OCPP201,
+  handle: (action, payload, context) =>
+    (
+      ocpp201Handlers[action as Ocpp201CpAction] as (
+        request: unknown,
+        context: CallContext,
+      ) => CallOutcome
+    )(payload, context),
+  // 2.0.1 charging stations make their own transaction ids.
+  needsTransactionId: () => false,
+};
+
 /**
  * The protocols this gateway serves, most preferred first: the one table the handshake negotiates
  * from and sessions and commands are served by, so no subprotocol can be agreed and then not served.
  */
-export const SERVED_PROTOCOLS: readonly ProtocolHandlers[] = [ocpp16];
+export const SERVED_PROTOCOLS: readonly ProtocolHandlers[] = [ocpp201, ocpp16];
 
 /** Handlers per served subprotocol. */
 export const HANDLERS_BY_SUBPROTOCOL: ReadonlyMap<string, ProtocolHandlers> = new Map(

@@ -101,9 +101,10 @@ async function rpcCharger(
   g: GatewayUnderTest,
   identity: string,
   handlers: Record<string, (params: Record<string, unknown>) => unknown>,
+  protocol = "ocpp1.6",
 ) {
   const received: string[] = [];
-  const client = strictRpcClient(g.url, identity);
+  const client = strictRpcClient(g.url, identity, [protocol]);
   for (const [action, handle] of Object.entries(handlers)) {
     client.handle(action, async ({ params }) => {
       received.push(action);
@@ -113,7 +114,7 @@ async function rpcCharger(
   await client.connect();
   peers.push(client);
   // Claimed once its session is the owner: a command sent before may find it offline.
-  await eventually(async () => expect((await g.route.ownerOf(identity))?.protocol).toBe("ocpp1.6"));
+  await eventually(async () => expect((await g.route.ownerOf(identity))?.protocol).toBe(protocol));
   return { client, received };
 }
 
@@ -164,6 +165,7 @@ describe("commands through the API, to the gateway that holds the charge point",
   });
 
   it("refuses what must not be sent: unknown action 404, invalid payload 422, unregistered 404", async () => {
+    await rpcCharger(gwA, "CMD-1", {});
     expect(await post("CMD-1", "Frobnicate", {})).toMatchObject({
       status: 404,
       body: { error: "unknown-action", protocol: "ocpp1.6" },
@@ -180,6 +182,60 @@ describe("commands through the API, to the gateway that holds the charge point",
       status: 404,
       body: { error: "unknown-charge-point" },
     });
+  });
+
+  it("sends 2.0.1 commands to a 2.0.1 charger, checked against 2.0.1: another protocol's action or payload is 422", async () => {
+    const charger = await rpcCharger(
+      gwB,
+      "CMD-201",
+      {
+        Reset: () => ({ status: "Accepted" }),
+        GetVariables: ({ getVariableData }) => ({
+          getVariableResult: (getVariableData as { component: object; variable: object }[]).map(
+            ({ component, variable }) => ({
+              attributeStatus: "Accepted",
+              attributeValue: "300",
+              component,
+              variable,
+            }),
+          ),
+        }),
+      },
+      "ocpp2.0.1",
+    );
+    expect(await post("CMD-201", "Reset", { type: "Immediate" }, { via: 0 })).toMatchObject({
+      status: 200,
+      body: { status: "completed", response: { status: "Accepted" } },
+    });
+    const read = await post("CMD-201", "GetVariables", {
+      getVariableData: [
+        { component: { name: "OCPPCommCtrlr" }, variable: { name: "HeartbeatInterval" } },
+      ],
+    });
+    expect(read).toMatchObject({
+      status: 200,
+      body: { response: { getVariableResult: [{ attributeValue: "300" }] } },
+    });
+    expect(await post("CMD-201", "Reset", { type: "Soft" })).toMatchObject({
+      status: 422,
+      body: { error: "invalid-payload", protocol: "ocpp2.0.1", path: "/type" },
+    });
+    const remote = await post("CMD-201", "RemoteStartTransaction", { idTag: "T" });
+    expect(remote).toMatchObject({
+      status: 422,
+      body: { error: "wrong-protocol", protocol: "ocpp2.0.1" },
+    });
+    expect(remote.body.message).toMatch(/ocpp2\.0\.1/);
+    expect(charger.received).toEqual(["Reset", "GetVariables"]);
+  });
+
+  it("stores a 2.0.1 command to a charger with no session as offline: valid in a protocol served", async () => {
+    const { status, body } = await post("NOBODY-201", "RequestStartTransaction", {
+      idToken: { idToken: "T", type: "Central" },
+      remoteStartId: 1,
+    });
+    expect(status).toBe(409);
+    expect(body.error).toBe("offline");
   });
 
   it("shows a charger's CALLERROR and a schema-invalid answer as 502, both said as such", async () => {

@@ -7,6 +7,9 @@ export interface RpcClient {
     handler: (call: { readonly params?: Record<string, unknown> }) => unknown,
   ): void;
   connect(): Promise<unknown>;
+  call(action: string, params: unknown): Promise<unknown>;
+  /** The subprotocol the server chose. */
+  readonly protocol: string | undefined;
   close(): Promise<unknown>;
   once(event: "close", listener: (info: { readonly code: number }) => void): void;
 }
@@ -23,12 +26,19 @@ const rpc = require("ocpp-rpc") as {
   NOREPLY: symbol;
 };
 
-/** A strict ocpp-rpc 1.6 client: an independent peer that refuses any schema-invalid call. */
-export function strictRpcClient(endpoint: string, identity: string): RpcClient {
+/**
+ * A strict ocpp-rpc client (1.6 unless told otherwise): an independent peer that refuses any
+ * schema-invalid call or answer.
+ */
+export function strictRpcClient(
+  endpoint: string,
+  identity: string,
+  protocols: readonly string[] = ["ocpp1.6"],
+): RpcClient {
   return new rpc.RPCClient({
     endpoint,
     identity,
-    protocols: ["ocpp1.6"],
+    protocols,
     strictMode: true,
     reconnect: false,
   });

@@ -1,8 +1,8 @@
 import { ocpp16Location } from "@levity/events";
 import type { Ocpp16CpAction, Ocpp16Requests, Ocpp16Responses } from "@levity/ocpp";
 import { type CallContext, type CallOutcome, failure, result } from "../call-outcome.js";
+import { epochMs, isoTime } from "../timestamps.js";
 import { normalizeMeterValues } from "./sampled-values.js";
-import { epochMs, isoTime } from "./timestamps.js";
 
 type Handler<A extends Ocpp16CpAction> = (
   request: Ocpp16Requests[A],
