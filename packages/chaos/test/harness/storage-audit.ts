@@ -30,23 +30,29 @@ export interface StorageAudit {
 const key = (cpId: string, messageId: string) => `${cpId}/${messageId}`;
 
 /**
- * Checks exactly-once storage: every acknowledged call has its event in the stream once, and no
- * call is stored twice. Every 1.6 call produces one event, tagged with the call's message id.
+ * Checks exactly-once storage: every acknowledged call has its events in the stream once, and no
+ * call is stored twice. A 1.6 call produces at most one event of each type (a StatusNotification
+ * with an errorCode: a status and a fault), each tagged with the call's message id, so a type seen
+ * twice for one call means the call was stored twice.
  */
 export function auditStorage(
   acknowledged: readonly AcknowledgedCall[],
   events: readonly LevityEvent[],
 ): StorageAudit {
-  const stored = new Map<string, number>();
+  const typesStored = new Map<string, Set<string>>();
+  const duplicated = new Set<string>();
   for (const event of events) {
     if (!("callId" in event) || event.callId === undefined) continue;
     const id = key(event.cpId, event.callId);
-    stored.set(id, (stored.get(id) ?? 0) + 1);
+    const types = typesStored.get(id) ?? new Set<string>();
+    if (types.has(event.type)) duplicated.add(id);
+    typesStored.set(id, types.add(event.type));
   }
+  const stored = new Set(typesStored.keys());
   const acked = new Set(acknowledged.map((call) => key(call.cpId, call.messageId)));
   return {
     missing: acknowledged.filter((call) => !stored.has(key(call.cpId, call.messageId))),
-    duplicated: [...stored].filter(([, count]) => count > 1).map(([id]) => id),
-    storedUnacknowledged: [...stored.keys()].filter((id) => !acked.has(id)).length,
+    duplicated: [...duplicated],
+    storedUnacknowledged: [...stored].filter((id) => !acked.has(id)).length,
   };
 }
