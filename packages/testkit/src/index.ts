@@ -15,6 +15,12 @@ export {
   NatsServerProcess,
 } from "./nats/nats-server-process.js";
 export { type ProvidedNats, provideNats } from "./nats/provide-nats.js";
+export { NO_REPLY, type RpcClient, strictRpcClient } from "./ocpp/strict-rpc-client.js";
+export {
+  type ReceivedCall,
+  type RpcServerClient,
+  StrictRpcServer,
+} from "./ocpp/strict-rpc-server.js";
 export {
   type GatewayProcess,
   LEVITY_PROGRAMS,

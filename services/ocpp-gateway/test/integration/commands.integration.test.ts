@@ -2,7 +2,13 @@ import type { LevityEvent } from "@levity/events";
 import { readEvents } from "@levity/events/testing";
 import { createLogger, type HttpServer } from "@levity/service-kit";
 import { OcppClient } from "@levity/simulator";
-import { eventually, type ProvidedNats, provideNats } from "@levity/testkit";
+import {
+  eventually,
+  NO_REPLY,
+  type ProvidedNats,
+  provideNats,
+  strictRpcClient,
+} from "@levity/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ApiTokens, newApiToken } from "../../src/api/api-tokens.js";
 import { startCommandApi } from "../../src/api/command-api.js";
@@ -12,7 +18,6 @@ import {
   type StreamSpace,
   startTestGateway,
 } from "./gateway-fixture.js";
-import { NO_REPLY, strictRpcClient } from "./rpc-charger.js";
 
 // Two gateways on one stream, each with the command API, as two processes behind a load balancer
 // would be; charge points are strict ocpp-rpc clients (an independent peer that refuses any

@@ -1,10 +1,15 @@
 import { type CpEvent, isCpEvent, type LevityEvent } from "@levity/events";
 import { readEvents } from "@levity/events/testing";
-import { eventually, type ProvidedNats, provideNats } from "@levity/testkit";
+import {
+  eventually,
+  type ProvidedNats,
+  provideNats,
+  type RpcClient,
+  strictRpcClient,
+} from "@levity/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { type GatewayUnderTest, newStreamSpace, startTestGateway } from "./gateway-fixture.js";
-import { type RpcClient, strictRpcClient } from "./rpc-charger.js";
 
 // A 2.0.1 charging station is a strict ocpp-rpc 2.0.1 client: it refuses any answer that breaks
 // the 2.0.1 schemas, so every call it completes was answered as 2.0.1 requires.
