@@ -1,4 +1,5 @@
 export { SAMPLE_COMMANDS } from "./charge-point/sample-commands.js";
+export { SAMPLE_COMMANDS_201 } from "./charge-point/sample-commands-201.js";
 export {
   type ChargePointProfile,
   SimulatedChargePoint,
@@ -19,6 +20,12 @@ export {
   type StatsSnapshot,
 } from "./fleet/fleet-stats.js";
 export { runFleet, simulationContext } from "./fleet/run-fleet.js";
+export {
+  type ProtocolChoice,
+  protocolOf,
+  SIM_PROTOCOLS,
+  type SimProtocol,
+} from "./protocol/sim-protocol.js";
 export { SeededRandom } from "./random/seeded-random.js";
 export { loadScenario } from "./scenario/load-scenario.js";
 export { runScenario } from "./scenario/run-scenario.js";

@@ -6,11 +6,14 @@ export function onAbort(signal: AbortSignal, run: () => void): void {
   else signal.addEventListener("abort", run, { once: true });
 }
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Waits `ms`; resolves false instead of throwing when `signal` aborts first. */
 export async function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return false;
   try {
-    await delay(Math.max(0, ms), undefined, { signal });
+    // Node fires a longer timer at once (with a warning); a wait of 24.8 days is as good as forever.
+    await delay(Math.min(Math.max(0, ms), MAX_TIMER_MS), undefined, { signal });
     return true;
   } catch {
     return false;

@@ -1,6 +1,7 @@
-import type { CommandEffect } from "../charge-point/command-responder.js";
+import type { CommandEffect } from "../charge-point/command-effect.js";
 import type { SimulatedChargePoint } from "../charge-point/simulated-charge-point.js";
 import type { FleetStats } from "../fleet/fleet-stats.js";
+import type { BootReason } from "../protocol/protocol-dialect.js";
 import type { SeededRandom } from "../random/seeded-random.js";
 import { onAbort, sleep } from "./abortable-sleep.js";
 import { FAULT_CODES, type FleetRates } from "./fleet-rates.js";
@@ -12,8 +13,10 @@ class Presence {
   #online: Promise<void>;
   #markOnline: () => void = () => {};
   readonly #stopped: Promise<void>;
-  /** Set by a reboot: the next connection boots again and stops these transactions. */
-  reboot: { readonly stops: number[]; readonly reason: string } | undefined;
+  /** Set by a reboot: the next connection boots again, for this reason, and stops these transactions. */
+  reboot:
+    | { readonly stops: number[]; readonly reason: string; readonly boot: BootReason }
+    | undefined;
 
   constructor(stop: AbortSignal) {
     this.#online = this.#pending();
@@ -82,9 +85,9 @@ function statusOf(cp: SimulatedChargePoint, connectorId: number): string {
 }
 
 async function reportConnectors(cp: SimulatedChargePoint): Promise<void> {
-  await cp.status(0, "Available");
+  await cp.status(0, "Available", { evenIfUnchanged: true });
   for (let connectorId = 1; connectorId <= cp.profile.connectors; connectorId++) {
-    await cp.status(connectorId, statusOf(cp, connectorId));
+    await cp.status(connectorId, statusOf(cp, connectorId), { evenIfUnchanged: true });
   }
 }
 
@@ -100,21 +103,43 @@ function obeying(
   stop: AbortSignal,
 ): (effects: readonly CommandEffect[]) => void {
   let queue: Promise<void> = Promise.resolve();
+  const enqueue = (effect: CommandEffect) => {
+    queue = queue.then(() => perform(effect)).catch(() => {});
+  };
   const perform = async (effect: CommandEffect): Promise<void> => {
     switch (effect.kind) {
       case "reset":
-        if (effect.hard) {
-          presence.reboot = { stops: [...cp.sessions.keys()], reason: "HardReset" };
+        if (effect.whenIdle) {
+          // Waits beside the queue: the commands that end the transactions must still be obeyed.
+          void (async () => {
+            while (cp.sessions.size > 0) if (!(await sleep(1_000, stop))) return;
+            enqueue({ kind: "reset", hard: effect.hard });
+          })();
+        } else if (effect.hard) {
+          presence.reboot = {
+            stops: [...cp.sessions.keys()],
+            reason: "HardReset",
+            boot: "RemoteReset",
+          };
           await cp.drop();
         } else {
           for (const connectorId of [...cp.sessions.keys()])
             await endCharging(cp, connectorId, "SoftReset");
-          presence.reboot = { stops: [], reason: "SoftReset" };
+          presence.reboot = { stops: [], reason: "SoftReset", boot: "RemoteReset" };
           await cp.disconnect();
         }
         return;
       case "remote-start":
-        void charge(cp, effect.connectorId, effect.idTag, presence, rates, rng, stop);
+        void charge(
+          cp,
+          effect.connectorId,
+          effect.idTag,
+          presence,
+          rates,
+          rng,
+          stop,
+          effect.remoteStartId,
+        );
         return;
       case "remote-stop":
         await endCharging(cp, effect.connectorId, "Remote");
@@ -125,10 +150,13 @@ function obeying(
       case "trigger":
         await triggered(cp, effect.message, effect.connectorId);
         return;
+      case "send":
+        await cp.call(effect.action, effect.payload);
+        return;
     }
   };
   return (effects) => {
-    for (const effect of effects) queue = queue.then(() => perform(effect)).catch(() => {});
+    for (const effect of effects) enqueue(effect);
   };
 }
 
@@ -144,21 +172,16 @@ async function triggered(
       : Array.from({ length: cp.profile.connectors }, (_, i) => i + 1);
   switch (message) {
     case "BootNotification":
-      await cp.boot();
+      await cp.boot("Triggered");
       return;
     case "Heartbeat":
       await cp.heartbeat();
       return;
     case "StatusNotification":
-      for (const id of connectors) await cp.status(id, statusOf(cp, id));
+      for (const id of connectors) await cp.status(id, statusOf(cp, id), { evenIfUnchanged: true });
       return;
-    case "MeterValues":
-      for (const id of connectors) await cp.meterValues(id);
-      return;
-    case "DiagnosticsStatusNotification":
-    case "FirmwareStatusNotification":
-      await cp.call(message, { status: "Idle" });
-      return;
+    default:
+      await cp.triggered(message, connectors);
   }
 }
 
@@ -175,8 +198,10 @@ async function endCharging(
 }
 
 /**
- * One charging session on a connector: Preparing, StartTransaction, Charging with meter readings,
- * until the car is done or the session is stopped from elsewhere (a remote stop, a reset).
+ * One charging session on a connector: Preparing, a started transaction, Charging with meter
+ * readings, until the car is done or the session is stopped from elsewhere (a remote stop, a
+ * reset). A charge point that keeps its transaction messages while offline (2.0.1) goes on
+ * reading its meter, and ends the transaction, offline; the others wait to be back.
  */
 async function charge(
   cp: SimulatedChargePoint,
@@ -186,23 +211,26 @@ async function charge(
   rates: FleetRates,
   rng: SeededRandom,
   stop: AbortSignal,
+  remoteStartId?: number,
 ): Promise<void> {
   await cp.status(connectorId, "Preparing");
-  const started = await cp.startTransaction(connectorId, idTag, rng.between(6, 32));
-  if (started.kind !== "result") {
+  await cp.startTransaction(connectorId, idTag, rng.between(6, 32), remoteStartId);
+  const session = cp.sessions.get(connectorId);
+  if (!session) {
     await cp.status(connectorId, statusOf(cp, connectorId));
     return;
   }
-  const session = cp.sessions.get(connectorId);
   await cp.status(connectorId, "Charging");
+  const offlineToo = cp.keepsTransactionsOffline;
   const endsAt = Date.now() + rng.exponential(rates.chargeMeanS * 1000);
   while (Date.now() < endsAt && cp.sessions.get(connectorId) === session) {
     if (!(await sleep(rng.jitter(cp.meterIntervalS * 1000), stop))) return;
-    if (cp.online && cp.sessions.get(connectorId) === session) await cp.meterValues(connectorId);
+    if ((cp.online || offlineToo) && cp.sessions.get(connectorId) === session)
+      await cp.meterValues(connectorId);
   }
   if (cp.sessions.get(connectorId) !== session) return;
-  // The car is done while the charge point is offline: the stop is sent once it is back.
-  if (!(await presence.online()) || cp.sessions.get(connectorId) !== session) return;
+  if (!offlineToo && (!(await presence.online()) || cp.sessions.get(connectorId) !== session))
+    return;
   await endCharging(cp, connectorId, "Local");
 }
 
@@ -214,7 +242,8 @@ async function supervise(
   stop: AbortSignal,
 ): Promise<void> {
   let backoffMs = 1_000;
-  let booted = false;
+  // Why the next connection boots; none once a boot was answered.
+  let bootReason: BootReason | undefined = "PowerUp";
   while (!stop.aborted) {
     if (!(await cp.connect())) {
       await sleep(rng.jitter(backoffMs, 0.3), stop);
@@ -224,9 +253,10 @@ async function supervise(
     backoffMs = 1_000;
     const reboot = presence.reboot;
     presence.reboot = undefined;
-    if (!booted || reboot) {
-      // A boot the central system did not accept is sent again on the next connection.
-      booted = (await cp.boot()).kind === "result";
+    if (reboot) bootReason = reboot.boot;
+    if (bootReason) {
+      // A boot the central system did not answer is sent again on the next connection.
+      if ((await cp.boot(bootReason)).kind === "result") bootReason = undefined;
       for (const connectorId of reboot?.stops ?? [])
         await cp.stopTransaction(connectorId, reboot?.reason ?? "Reboot");
     } else {
@@ -287,10 +317,10 @@ async function incidents(
     const draw = rng.next() * total;
     if (draw < rates.faultsPerHour) {
       const connectorId = rng.int(1, cp.profile.connectors);
-      await cp.status(connectorId, "Faulted", rng.pick(FAULT_CODES));
+      await cp.fault(connectorId, rng.pick(FAULT_CODES));
       if (!(await sleep(rng.between(10_000, 120_000), stop))) return;
       if (cp.online)
-        await cp.status(connectorId, cp.sessions.has(connectorId) ? "Charging" : "Available");
+        await cp.clearFault(connectorId, cp.sessions.has(connectorId) ? "Charging" : "Available");
     } else if (draw < rates.faultsPerHour + rates.rebootsPerHour) {
       // A reboot loses half the transactions for good (they are never stopped) and stops the rest after boot.
       const stops: number[] = [];
@@ -298,7 +328,7 @@ async function incidents(
         if (rng.chance(0.5)) stops.push(connectorId);
         else cp.sessions.delete(connectorId);
       }
-      presence.reboot = { stops, reason: "Reboot" };
+      presence.reboot = { stops, reason: "Reboot", boot: "PowerUp" };
       await cp.drop();
     } else {
       await cp.drop();

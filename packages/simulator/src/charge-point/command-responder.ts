@@ -1,13 +1,11 @@
-import type { CallAnswer } from "../client/ocpp-client.js";
-
-/** What a charge point does after answering a command, as its firmware would. */
-export type CommandEffect =
-  /** Reboot: a soft reset stops transactions first and closes cleanly; a hard one drops. */
-  | { readonly kind: "reset"; readonly hard: boolean }
-  | { readonly kind: "remote-start"; readonly connectorId: number; readonly idTag: string }
-  | { readonly kind: "remote-stop"; readonly connectorId: number }
-  | { readonly kind: "trigger"; readonly message: string; readonly connectorId: number | undefined }
-  | { readonly kind: "status"; readonly connectorId: number; readonly status: string };
+import { type Response, result, status } from "./command-effect.js";
+import {
+  changeAvailability,
+  freeConnector,
+  isBusy,
+  isFree,
+  type StationState,
+} from "./station-state.js";
 
 /** A configuration key of the charge point. */
 export interface ConfigurationValue {
@@ -15,23 +13,9 @@ export interface ConfigurationValue {
   readonly readonly: boolean;
 }
 
-/** The state a command reads and changes: the charge point's connectors, configuration, lists. */
-export interface ResponderState {
-  readonly connectors: number;
-  /** Connectors with a charging session, by transaction id. */
-  readonly transactions: ReadonlyMap<number, number>;
+/** The state a 1.6 command reads and changes: the station's, and its configuration keys. */
+export interface ResponderState extends StationState {
   readonly configuration: Map<string, ConfigurationValue>;
-  /** Connectors set Inoperative. */
-  readonly inoperative: Set<number>;
-  /** Reservations by id: the connector and for whom. */
-  readonly reservations: Map<number, { readonly connectorId: number; readonly idTag: string }>;
-  localListVersion: number;
-}
-
-/** The answer to send now, and what to do once it is sent. */
-export interface Response {
-  readonly answer: CallAnswer;
-  readonly effects: readonly CommandEffect[];
 }
 
 // The status each action answers when the charge point says no (for --reject-rate).
@@ -64,13 +48,6 @@ const TRIGGERABLE = new Set([
   "MeterValues",
   "StatusNotification",
 ]);
-
-const result = (payload: unknown, effects: readonly CommandEffect[] = []): Response => ({
-  answer: { kind: "result", payload },
-  effects,
-});
-const status = (value: string, effects: readonly CommandEffect[] = []) =>
-  result({ status: value }, effects);
 
 /** The configuration a simulated charge point starts with. */
 export function initialConfiguration(
@@ -112,21 +89,14 @@ export function respond(state: ResponderState, action: string, payload: unknown)
   const request = (payload ?? {}) as Record<string, unknown>;
   const connectorOf = (value: unknown) =>
     typeof value === "number" && value >= 0 && value <= state.connectors ? value : undefined;
-  const busy = (connectorId: number) =>
-    [...state.transactions.values()].includes(connectorId) ||
-    [...state.reservations.values()].some((r) => r.connectorId === connectorId);
   switch (action) {
     case "Reset":
       return status("Accepted", [{ kind: "reset", hard: request.type === "Hard" }]);
     case "RemoteStartTransaction": {
       const idTag = String(request.idTag);
       const wanted = connectorOf(request.connectorId);
-      const free = Array.from({ length: state.connectors }, (_, i) => i + 1).find(
-        (id) => !busy(id) && !state.inoperative.has(id),
-      );
-      const connectorId = wanted && wanted > 0 ? wanted : free;
-      if (connectorId === undefined || busy(connectorId) || state.inoperative.has(connectorId))
-        return status("Rejected");
+      const connectorId = wanted && wanted > 0 ? wanted : freeConnector(state);
+      if (connectorId === undefined || !isFree(state, connectorId)) return status("Rejected");
       return status("Accepted", [{ kind: "remote-start", connectorId, idTag }]);
     }
     case "RemoteStopTransaction": {
@@ -171,31 +141,14 @@ export function respond(state: ResponderState, action: string, payload: unknown)
     case "ChangeAvailability": {
       const connectorId = connectorOf(request.connectorId);
       if (connectorId === undefined) return status("Rejected");
-      const targets =
-        connectorId === 0
-          ? Array.from({ length: state.connectors }, (_, i) => i + 1)
-          : [connectorId];
-      const inoperative = request.type === "Inoperative";
-      const charging = targets.some((id) => [...state.transactions.values()].includes(id));
-      for (const id of targets) {
-        if (inoperative) state.inoperative.add(id);
-        else state.inoperative.delete(id);
-      }
-      const effects: CommandEffect[] = targets
-        .filter((id) => ![...state.transactions.values()].includes(id))
-        .map((id) => ({
-          kind: "status",
-          connectorId: id,
-          status: inoperative ? "Unavailable" : "Available",
-        }));
-      // A connector charging now changes when its transaction ends.
-      return status(charging ? "Scheduled" : "Accepted", effects);
+      const changed = changeAvailability(state, connectorId, request.type === "Inoperative");
+      return status(changed.status, changed.effects);
     }
     case "ReserveNow": {
       const connectorId = connectorOf(request.connectorId);
       if (!connectorId) return status("Rejected");
       if (state.inoperative.has(connectorId)) return status("Unavailable");
-      if (busy(connectorId)) return status("Occupied");
+      if (isBusy(state, connectorId)) return status("Occupied");
       state.reservations.set(Number(request.reservationId), {
         connectorId,
         idTag: String(request.idTag),

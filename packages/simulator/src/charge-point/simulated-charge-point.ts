@@ -5,16 +5,19 @@ import {
   ConnectionClosed,
   OcppClient,
 } from "../client/ocpp-client.js";
+import { dialectFor } from "../protocol/dialects.js";
+import type {
+  BootReason,
+  DialectHost,
+  ProtocolDialect,
+  StatusOptions,
+} from "../protocol/protocol-dialect.js";
+import type { SimProtocol } from "../protocol/sim-protocol.js";
 import type { SeededRandom } from "../random/seeded-random.js";
-import {
-  type CommandEffect,
-  type ConfigurationValue,
-  initialConfiguration,
-  rejection,
-  respond,
-} from "./command-responder.js";
-import { type ChargingSession, meterReading } from "./meter-model.js";
+import type { CommandEffect } from "./command-effect.js";
+import type { ChargingSession } from "./meter-model.js";
 import type { SimulationContext } from "./simulation-context.js";
+import type { Reservation } from "./station-state.js";
 
 /** What a charge point says about itself at boot. */
 export interface ChargePointProfile {
@@ -29,31 +32,36 @@ export interface ChargePointProfile {
 export type CallResult =
   | { readonly kind: "result"; readonly payload: Record<string, unknown> }
   | { readonly kind: "error"; readonly code: string }
-  | { readonly kind: "failed"; readonly reason: "timeout" | "closed" | "offline" };
+  | { readonly kind: "failed"; readonly reason: "timeout" | "closed" | "offline" }
+  /** Kept until the connection is back, then sent (2.0.1's transaction events). */
+  | { readonly kind: "queued" };
 
-// 1.6 charge points retry these until the central system takes them (OCPP 1.6, 4.10).
-const TRANSACTION_MESSAGES = new Set(["StartTransaction", "StopTransaction", "MeterValues"]);
+interface QueuedCall {
+  readonly action: string;
+  readonly payload: object;
+}
 
 /**
- * One simulated OCPP 1.6J charge point: its connection, connectors, charging sessions and
- * configuration; it answers the central system's commands as firmware does, and hands what they
- * ask it to do (reboot, start, stop, send a message) to its life through `onEffects`.
+ * One simulated charge point, speaking OCPP 1.6J or 2.0.1 through its dialect: its connection,
+ * connectors, charging sessions and the calls it keeps while offline; it answers the central
+ * system's commands as firmware does, and hands what they ask it to do (reboot, start, stop, send
+ * a message) to its life through `onEffects`.
  */
-export class SimulatedChargePoint {
+export class SimulatedChargePoint implements DialectHost {
   readonly profile: ChargePointProfile;
   readonly sessions = new Map<number, ChargingSession>();
-  readonly configuration: Map<string, ConfigurationValue>;
   /** Connectors set Inoperative by ChangeAvailability. */
   readonly inoperative = new Set<number>();
-  readonly reservations = new Map<
-    number,
-    { readonly connectorId: number; readonly idTag: string }
-  >();
+  readonly reservations = new Map<number, Reservation>();
   /** The status each connector reported last. */
   readonly connectorStatus = new Map<number, string>();
   localListVersion = 0;
+  readonly rng: SeededRandom;
+  /** How this charge point speaks its protocol. */
+  readonly dialect: ProtocolDialect;
   readonly #context: SimulationContext;
-  readonly #rng: SeededRandom;
+  readonly #queue: QueuedCall[] = [];
+  #sending: Promise<void> | undefined;
   #client: OcppClient | undefined;
   #effects: (effects: readonly CommandEffect[]) => void = () => {};
 
@@ -62,11 +70,16 @@ export class SimulatedChargePoint {
     context: SimulationContext,
     rng: SeededRandom,
     meterIntervalS = 60,
+    protocol: SimProtocol = "ocpp1.6",
   ) {
     this.profile = profile;
     this.#context = context;
-    this.#rng = rng;
-    this.configuration = initialConfiguration(profile.connectors, 300, meterIntervalS);
+    this.rng = rng;
+    this.dialect = dialectFor(protocol, this, meterIntervalS);
+  }
+
+  get protocol(): SimProtocol {
+    return this.dialect.protocol;
   }
 
   get connectors(): number {
@@ -75,17 +88,31 @@ export class SimulatedChargePoint {
 
   /** Seconds between Heartbeats: what the central system said at boot or set since. */
   get heartbeatIntervalS(): number {
-    return Number(this.configuration.get("HeartbeatInterval")?.value ?? 300);
+    return this.dialect.heartbeatIntervalS;
   }
 
-  /** Seconds between MeterValues of a charging session (MeterValueSampleInterval). */
+  /** Seconds between meter readings of a charging session. */
   get meterIntervalS(): number {
-    return Number(this.configuration.get("MeterValueSampleInterval")?.value ?? 60);
+    return this.dialect.meterIntervalS;
   }
 
   /** Connectors with a session, by transaction id. */
-  get transactions(): ReadonlyMap<number, number> {
+  get transactions(): ReadonlyMap<number | string, number> {
     return new Map([...this.sessions].map(([connectorId, s]) => [s.transactionId, connectorId]));
+  }
+
+  /** Whether transaction messages are kept while offline and sent later (2.0.1), not dropped (1.6). */
+  get keepsTransactionsOffline(): boolean {
+    return this.dialect.queuedWhileOffline.size > 0;
+  }
+
+  /** Calls kept while offline, not yet sent. */
+  get queuedMessages(): number {
+    return this.#queue.length;
+  }
+
+  now(): number {
+    return this.#context.now();
   }
 
   /** What to do with what commands ask: set by the charge point's life. */
@@ -102,7 +129,7 @@ export class SimulatedChargePoint {
     return this.#client?.closed ?? Promise.resolve();
   }
 
-  /** Opens the WebSocket; counts a failure instead of throwing. */
+  /** Opens the WebSocket, offering only its protocol; counts a failure instead of throwing. */
   async connect(): Promise<boolean> {
     const { url, stats, callTimeoutMs, password } = this.#context;
     const headers = password
@@ -112,6 +139,7 @@ export class SimulatedChargePoint {
       : undefined;
     try {
       this.#client = await OcppClient.connect(url, this.profile.id, {
+        protocols: [this.dialect.ocpp.subprotocol],
         callTimeoutMs,
         ...(headers ? { headers } : {}),
       });
@@ -139,13 +167,135 @@ export class SimulatedChargePoint {
     await this.disconnected;
   }
 
-  /** Sends a call, checks its answer, retries transaction messages on an error as 1.6 requires. */
-  async call(
-    action: string,
-    payload: Record<string, unknown>,
-    expectError = false,
+  /**
+   * Sends a call and checks its answer. Calls kept while offline go first, in order, once the
+   * connection is back (a BootNotification still comes before them: it says who is back); a call
+   * of the kind that is kept waits for them, and is kept itself while offline.
+   */
+  async call(action: string, payload: object, expectError = false): Promise<CallResult> {
+    if (action !== "BootNotification") await this.#sendQueued();
+    const kept = this.dialect.queuedWhileOffline.has(action);
+    if (kept && (!this.online || this.#queue.length > 0)) {
+      this.#queue.push({ action, payload });
+      return { kind: "queued" };
+    }
+    const outcome = await this.#deliver(action, payload, expectError);
+    if (kept && outcome.kind === "failed" && outcome.reason === "closed") {
+      this.#queue.push({ action, payload });
+      return { kind: "queued" };
+    }
+    return outcome;
+  }
+
+  boot(reason: BootReason = "PowerUp"): Promise<CallResult> {
+    return this.dialect.boot(reason);
+  }
+
+  heartbeat(): Promise<CallResult> {
+    return this.call("Heartbeat", {});
+  }
+
+  /** Reports a connector's status, in 1.6's words (the dialect says it its own way). */
+  status(
+    connectorId: number,
+    status: string,
+    options: StatusOptions = {},
+  ): Promise<CallResult | undefined> {
+    this.connectorStatus.set(connectorId, status);
+    return this.dialect.status(connectorId, status, options);
+  }
+
+  /** Reports a fault of a connector, named by a 1.6 error code. */
+  fault(connectorId: number, errorCode: string): Promise<void> {
+    this.connectorStatus.set(connectorId, "Faulted");
+    return this.dialect.fault(connectorId, errorCode);
+  }
+
+  /** Reports that a connector's fault is gone, and its status now. */
+  clearFault(connectorId: number, status: string): Promise<void> {
+    this.connectorStatus.set(connectorId, status);
+    return this.dialect.clearFault(connectorId, status);
+  }
+
+  authorize(idTag: string): Promise<CallResult> {
+    return this.dialect.authorize(idTag);
+  }
+
+  /**
+   * Starts a transaction; once the connector has a charging session it draws `targetA`. A 2.0.1
+   * one echoes the `remoteStartId` of the request that asked for it.
+   */
+  startTransaction(
+    connectorId: number,
+    idTag: string,
+    targetA: number,
+    remoteStartId?: number,
   ): Promise<CallResult> {
-    const attempts = TRANSACTION_MESSAGES.has(action) && !expectError ? 3 : 1;
+    return this.dialect.startTransaction(connectorId, {
+      idTag,
+      targetA,
+      ...(remoteStartId !== undefined ? { remoteStartId } : {}),
+    });
+  }
+
+  /** Sends a meter reading of the connector's session (nothing when it has none). */
+  meterValues(connectorId: number): Promise<CallResult | undefined> {
+    return this.dialect.transactionReading(connectorId);
+  }
+
+  /** Stops the connector's transaction (nothing when it has none). */
+  stopTransaction(connectorId: number, reason = "Local"): Promise<CallResult | undefined> {
+    return this.dialect.stopTransaction(connectorId, reason);
+  }
+
+  /** Sends what a TriggerMessage asked for, beyond boot, heartbeat and status. */
+  triggered(message: string, connectorIds: readonly number[]): Promise<void> {
+    return this.dialect.triggered(message, connectorIds);
+  }
+
+  /**
+   * Answers a command of the central system: a CALLERROR in the protocol's spelling when it does
+   * not match its schema, as firmware would; or silence, or a refusal, as `--silent-rate` and
+   * `--reject-rate` ask.
+   */
+  #answer(action: string, payload: unknown, messageId: string): CallAnswer {
+    const { commandReceived, rejectRate, silentRate } = this.#context;
+    commandReceived({ cpId: this.profile.id, messageId, action });
+    const { commands, errorCodes } = this.dialect.ocpp;
+    const violation = commands.validateRequest(action, payload);
+    if (violation)
+      return { kind: "error", code: errorCodes[violation.kind], description: violation.message };
+    if (silentRate > 0 && this.rng.chance(silentRate)) return { kind: "silent" };
+    const refused =
+      rejectRate > 0 && this.rng.chance(rejectRate) ? this.dialect.rejection(action) : undefined;
+    const response = refused ?? this.dialect.answer(action, payload);
+    // What the command asks is done once its answer is on its way, as firmware does.
+    if (response.effects.length > 0) setImmediate(() => this.#effects(response.effects));
+    return response.answer;
+  }
+
+  /** Sends the calls kept while offline, oldest first, while the connection lasts. */
+  #sendQueued(): Promise<void> {
+    if (this.#queue.length === 0 || !this.online) return Promise.resolve();
+    this.#sending ??= this.#drainQueue().finally(() => {
+      this.#sending = undefined;
+    });
+    return this.#sending;
+  }
+
+  async #drainQueue(): Promise<void> {
+    for (let next = this.#queue[0]; next && this.online; next = this.#queue[0]) {
+      const outcome = await this.#deliver(next.action, next.payload, false);
+      // Lost with the connection: kept for the next one. Answered (even with an error) or timed
+      // out after its retries: done.
+      if (outcome.kind === "failed" && outcome.reason !== "timeout") return;
+      this.#queue.shift();
+    }
+  }
+
+  /** Sends a call; retries it after a timeout or a CALLERROR when the protocol asks that of its kind. */
+  async #deliver(action: string, payload: object, expectError: boolean): Promise<CallResult> {
+    const attempts = this.dialect.retried.has(action) && !expectError ? 3 : 1;
     let outcome: CallResult = { kind: "failed", reason: "offline" };
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));
@@ -156,109 +306,11 @@ export class SimulatedChargePoint {
     return outcome;
   }
 
-  async boot(): Promise<CallResult> {
-    const { vendor, model, firmware } = this.profile;
-    const outcome = await this.call("BootNotification", {
-      chargePointVendor: vendor,
-      chargePointModel: model,
-      firmwareVersion: firmware,
-    });
-    const interval = this.configuration.get("HeartbeatInterval");
-    if (
-      interval &&
-      outcome.kind === "result" &&
-      typeof outcome.payload.interval === "number" &&
-      outcome.payload.interval > 0
-    ) {
-      interval.value = String(outcome.payload.interval);
-    }
-    return outcome;
-  }
-
-  heartbeat(): Promise<CallResult> {
-    return this.call("Heartbeat", {});
-  }
-
-  status(connectorId: number, status: string, errorCode = "NoError"): Promise<CallResult> {
-    this.connectorStatus.set(connectorId, status);
-    return this.call("StatusNotification", {
-      connectorId,
-      errorCode,
-      status,
-      timestamp: this.#isoNow(),
-    });
-  }
-
-  authorize(idTag: string): Promise<CallResult> {
-    return this.call("Authorize", { idTag });
-  }
-
-  /** Starts a transaction; on success the connector has a charging session drawing `targetA`. */
-  async startTransaction(connectorId: number, idTag: string, targetA: number): Promise<CallResult> {
-    const meterStart = Math.round(this.#rng.between(0, 5_000_000));
-    const outcome = await this.call("StartTransaction", {
-      connectorId,
-      idTag,
-      meterStart,
-      timestamp: this.#isoNow(),
-    });
-    if (outcome.kind === "result" && typeof outcome.payload.transactionId === "number") {
-      this.sessions.set(connectorId, {
-        transactionId: outcome.payload.transactionId,
-        targetA,
-        energyWh: meterStart,
-        lastSampleAt: this.#context.now(),
-      });
-    }
-    return outcome;
-  }
-
-  /** Sends a meter reading of the connector's session (nothing when it has none). */
-  async meterValues(connectorId: number): Promise<CallResult | undefined> {
-    const session = this.sessions.get(connectorId);
-    if (!session) return undefined;
-    const sampledValue = meterReading(session, this.#context.now(), this.#rng);
-    return this.call("MeterValues", {
-      connectorId,
-      transactionId: session.transactionId,
-      meterValue: [{ timestamp: this.#isoNow(), sampledValue }],
-    });
-  }
-
-  /** Stops the connector's transaction (nothing when it has none). */
-  async stopTransaction(connectorId: number, reason = "Local"): Promise<CallResult | undefined> {
-    const session = this.sessions.get(connectorId);
-    if (!session) return undefined;
-    this.sessions.delete(connectorId);
-    return this.call("StopTransaction", {
-      transactionId: session.transactionId,
-      meterStop: Math.round(session.energyWh),
-      timestamp: this.#isoNow(),
-      reason,
-    });
-  }
-
-  /** Answers a command of the central system (or stays silent, as `--silent-rate` asks). */
-  #answer(action: string, payload: unknown, messageId: string): CallAnswer {
-    const { commandReceived, rejectRate, silentRate } = this.#context;
-    commandReceived({ cpId: this.profile.id, messageId, action });
-    if (silentRate > 0 && this.#rng.chance(silentRate)) return { kind: "silent" };
-    const refused = rejectRate > 0 && this.#rng.chance(rejectRate) ? rejection(action) : undefined;
-    const response = refused ?? respond(this, action, payload);
-    // What the command asks is done once its answer is on its way, as firmware does.
-    if (response.effects.length > 0) setImmediate(() => this.#effects(response.effects));
-    return response.answer;
-  }
-
-  async #callOnce(
-    action: string,
-    payload: Record<string, unknown>,
-    expectError: boolean,
-  ): Promise<CallResult> {
+  async #callOnce(action: string, payload: object, expectError: boolean): Promise<CallResult> {
     const client = this.#client;
     if (!client?.open) return { kind: "failed", reason: "offline" };
-    const { stats, validator, expectedErrors, acknowledged } = this.#context;
-    stats.called(action);
+    const { stats, expectedErrors, acknowledged } = this.#context;
+    stats.called(action, this.protocol);
     const messageId = client.newId();
     const started = performance.now();
     let frame: Frame;
@@ -278,12 +330,9 @@ export class SimulatedChargePoint {
       return { kind: "error", code: frame.errorCode };
     }
     if (frame.kind !== "result") return { kind: "failed", reason: "closed" };
-    if (validator.validateResponse(action, frame.payload)) stats.misbehaviour.schemaInvalid += 1;
+    if (this.dialect.ocpp.validator.validateResponse(action, frame.payload))
+      stats.misbehaviour.schemaInvalid += 1;
     acknowledged({ cpId: this.profile.id, messageId, action });
     return { kind: "result", payload: frame.payload as Record<string, unknown> };
-  }
-
-  #isoNow(): string {
-    return new Date(this.#context.now()).toISOString();
   }
 }

@@ -1,4 +1,3 @@
-import type { MessageValidator } from "@levity/ocpp";
 import type { FleetStats } from "../fleet/fleet-stats.js";
 
 /** What every simulated charge point of a run shares. */
@@ -6,8 +5,6 @@ export interface SimulationContext {
   /** Base URL; each charge point appends its identity. */
   readonly url: string;
   readonly stats: FleetStats;
-  /** Checks every answer against the response schema of its action. */
-  readonly validator: MessageValidator;
   readonly callTimeoutMs: number;
   /** CALLERROR codes that are not counted as misbehaviour (e.g. InternalError during a broker outage). */
   readonly expectedErrors: ReadonlySet<string>;

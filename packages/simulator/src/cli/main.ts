@@ -19,7 +19,7 @@ import { progressLine, summarise } from "./summary.js";
 const config = readConfig(simulatorOptions, {
   usage: "levity-sim [options]   (node packages/simulator/dist/cli/main.js)",
   summary:
-    "Simulates OCPP 1.6J charge points against a central system: a random but reproducible fleet, or a scripted scenario.\n" +
+    "Simulates OCPP 1.6J and 2.0.1 charge points against a central system: a random but reproducible fleet, or a scripted scenario.\n" +
     "Prints progress on a terminal and a JSON summary at the end; exits 1 if the server misbehaved (schema-invalid\n" +
     "answer, unexpected CALLERROR, timeout), 2 on a bad option.",
 });
@@ -30,6 +30,8 @@ const plan: FleetPlan = {
   first: config.first,
   count: config.count,
   connectors: config.connectors,
+  protocol: config.protocol,
+  protocolMix: config.protocolMix,
   seed: config.seed,
   rates: {
     rampS: config.ramp,
@@ -88,6 +90,7 @@ if (config.scenario) {
     simulationContext(plan, stats, records),
     plan.seed,
     stop.signal,
+    plan,
   );
   final = stats.snapshot();
 } else if (config.workers > 1) {

@@ -1,4 +1,22 @@
-import { decimal, integer, optionalText, text, url } from "@levity/service-kit";
+import {
+  choice,
+  decimal,
+  integer,
+  type OptionSpec,
+  optionalText,
+  text,
+  url,
+} from "@levity/service-kit";
+import { SIM_PROTOCOLS } from "../protocol/sim-protocol.js";
+
+/** A number from 0 to 1 that may be left out (then undefined). */
+function optionalFraction(spec: {
+  readonly env: string;
+  readonly description: string;
+}): OptionSpec<number | undefined> {
+  const fraction = decimal({ ...spec, default: 0, min: 0, max: 1 });
+  return { ...spec, default: undefined, parse: (raw) => fraction.parse(raw) };
+}
 
 /** Every setting of levity-sim, in one table. */
 export const simulatorOptions = {
@@ -29,6 +47,16 @@ export const simulatorOptions = {
     min: 1,
     max: 1_000_000,
     description: "charge points to simulate",
+  }),
+  protocol: choice(SIM_PROTOCOLS, {
+    env: "SIM_PROTOCOL",
+    default: "ocpp1.6",
+    description: "OCPP version (WebSocket subprotocol) the charge points speak",
+  }),
+  protocolMix: optionalFraction({
+    env: "SIM_PROTOCOL_MIX",
+    description:
+      "share of the charge points (0..1, picked by number and seed) that speak ocpp2.0.1, the rest ocpp1.6; overrides --protocol",
   }),
   connectors: integer({
     env: "SIM_CONNECTORS",

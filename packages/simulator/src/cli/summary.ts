@@ -16,6 +16,7 @@ export function summarise(
     calls,
     callsPerSecond: run.seconds > 0 ? Math.round(calls / run.seconds) : 0,
     callsByAction: snapshot.calls,
+    callsByProtocol: snapshot.callsByProtocol,
     results: snapshot.results,
     callErrors: snapshot.callErrors,
     misbehaviour: snapshot.misbehaviour,

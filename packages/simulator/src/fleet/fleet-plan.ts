@@ -1,7 +1,8 @@
 import type { FleetRates } from "../behaviour/fleet-rates.js";
+import type { ProtocolChoice } from "../protocol/sim-protocol.js";
 
 /** Everything one run (or one worker's share of it) needs to know, serialisable for workers. */
-export interface FleetPlan {
+export interface FleetPlan extends ProtocolChoice {
   readonly url: string;
   readonly prefix: string;
   readonly first: number;

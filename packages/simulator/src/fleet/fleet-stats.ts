@@ -14,6 +14,8 @@ export interface StatsSnapshot {
   readonly reconnects: number;
   readonly connected: number;
   readonly calls: Readonly<Record<string, number>>;
+  /** Calls by the protocol of the charge point that sent them. */
+  readonly callsByProtocol: Readonly<Record<string, number>>;
   readonly results: number;
   readonly callErrors: Readonly<Record<string, number>>;
   readonly misbehaviour: Readonly<Misbehaviour>;
@@ -42,12 +44,14 @@ export class FleetStats {
   connected = 0;
   results = 0;
   readonly calls: Record<string, number> = {};
+  readonly callsByProtocol: Record<string, number> = {};
   readonly callErrors: Record<string, number> = {};
   readonly misbehaviour: Misbehaviour = { schemaInvalid: 0, unexpectedCallError: 0, timeouts: 0 };
   readonly #latency = newHistogram();
 
-  called(action: string): void {
+  called(action: string, protocol: string): void {
     add(this.calls, action);
+    add(this.callsByProtocol, protocol);
   }
 
   answered(latencyMs: number): void {
@@ -77,6 +81,7 @@ export class FleetStats {
       reconnects: this.reconnects,
       connected: this.connected,
       calls: { ...this.calls },
+      callsByProtocol: { ...this.callsByProtocol },
       results: this.results,
       callErrors: { ...this.callErrors },
       misbehaviour: { ...this.misbehaviour },
@@ -88,6 +93,7 @@ export class FleetStats {
 /** One summary of several runs' counters (the workers of one simulation). */
 export function mergeStats(parts: readonly StatsSnapshot[]): StatsSnapshot {
   const calls: Record<string, number> = {};
+  const callsByProtocol: Record<string, number> = {};
   const callErrors: Record<string, number> = {};
   const misbehaviour: Misbehaviour = { schemaInvalid: 0, unexpectedCallError: 0, timeouts: 0 };
   const latency = newHistogram();
@@ -103,6 +109,8 @@ export function mergeStats(parts: readonly StatsSnapshot[]): StatsSnapshot {
     connected += part.connected;
     results += part.results;
     for (const [action, count] of Object.entries(part.calls)) add(calls, action, count);
+    for (const [protocol, count] of Object.entries(part.callsByProtocol))
+      add(callsByProtocol, protocol, count);
     for (const [code, count] of Object.entries(part.callErrors)) add(callErrors, code, count);
     misbehaviour.schemaInvalid += part.misbehaviour.schemaInvalid;
     misbehaviour.unexpectedCallError += part.misbehaviour.unexpectedCallError;
@@ -115,6 +123,7 @@ export function mergeStats(parts: readonly StatsSnapshot[]): StatsSnapshot {
     reconnects,
     connected,
     calls,
+    callsByProtocol,
     results,
     callErrors,
     misbehaviour,

@@ -1,8 +1,8 @@
 import { setMaxListeners } from "node:events";
-import { ocpp16Validator } from "@levity/ocpp";
 import { liveChargePoint } from "../behaviour/charge-point-life.js";
 import { SimulatedChargePoint } from "../charge-point/simulated-charge-point.js";
 import type { SimulationContext } from "../charge-point/simulation-context.js";
+import { protocolOf } from "../protocol/sim-protocol.js";
 import { SeededRandom } from "../random/seeded-random.js";
 import type { FleetPlan } from "./fleet-plan.js";
 import type { FleetStats } from "./fleet-stats.js";
@@ -31,7 +31,6 @@ export function simulationContext(
   return {
     url: plan.url,
     stats,
-    validator: ocpp16Validator,
     callTimeoutMs: plan.callTimeoutMs,
     expectedErrors: new Set(plan.expectedErrors),
     password: plan.password,
@@ -43,7 +42,7 @@ export function simulationContext(
   };
 }
 
-/** Runs the realistic life of each charge point of the plan until `stop` aborts. */
+/** Runs the realistic life of each charge point of the plan, in its protocol, until `stop` aborts. */
 export async function runFleet(
   plan: FleetPlan,
   stats: FleetStats,
@@ -68,6 +67,7 @@ export async function runFleet(
       context,
       own.fork(0),
       plan.rates.meterIntervalS,
+      protocolOf(index, plan.seed, plan),
     );
     lives.push(liveChargePoint(cp, plan.rates, own.fork(1), stats, stop));
   }

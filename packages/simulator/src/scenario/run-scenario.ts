@@ -5,15 +5,22 @@ import {
   SimulatedChargePoint,
 } from "../charge-point/simulated-charge-point.js";
 import type { SimulationContext } from "../charge-point/simulation-context.js";
+import { type ProtocolChoice, protocolOf } from "../protocol/sim-protocol.js";
 import { SeededRandom } from "../random/seeded-random.js";
 import { durationMs, type Scenario, type ScenarioStep } from "./scenario-schema.js";
 
-/** Plays each charge point's timeline of a scenario, all charge points at once. */
+const ALL_16: ProtocolChoice = { protocol: "ocpp1.6", protocolMix: undefined };
+
+/**
+ * Plays each charge point's timeline of a scenario, all charge points at once; the n-th charge
+ * point of the file speaks the protocol `choice` gives the n-th of a fleet.
+ */
 export async function runScenario(
   scenario: Scenario,
   context: SimulationContext,
   seed: number,
   stop: AbortSignal,
+  choice: ProtocolChoice = ALL_16,
 ): Promise<void> {
   // Every charge point's timers listen to the same stop signal.
   setMaxListeners(0, stop);
@@ -27,7 +34,13 @@ export async function runScenario(
         model: definition.model ?? "Simulated",
         firmware: definition.firmware ?? "1.0.0",
       };
-      const cp = new SimulatedChargePoint(profile, context, random.fork(index));
+      const cp = new SimulatedChargePoint(
+        profile,
+        context,
+        random.fork(index),
+        60,
+        protocolOf(index, seed, choice),
+      );
       if (definition.after !== undefined && !(await sleep(durationMs(definition.after), stop)))
         return;
       for (const step of definition.steps) {
@@ -72,9 +85,13 @@ async function play(
     }
   }
   if ("wait" in step) await sleep(durationMs(step.wait), stop);
-  else if ("status" in step)
-    await cp.status(step.status.connector, step.status.status, step.status.errorCode);
-  else if ("authorize" in step) await cp.authorize(step.authorize.idTag);
+  else if ("status" in step) {
+    const { connector, status, errorCode } = step.status;
+    await cp.status(connector, status, {
+      evenIfUnchanged: true,
+      ...(errorCode !== undefined ? { errorCode } : {}),
+    });
+  } else if ("authorize" in step) await cp.authorize(step.authorize.idTag);
   else if ("start" in step)
     await cp.startTransaction(
       step.start.connector,
@@ -82,7 +99,7 @@ async function play(
       step.start.currentA ?? 16,
     );
   else if ("stop" in step) await cp.stopTransaction(step.stop.connector, step.stop.reason);
-  else if ("fault" in step) await cp.status(step.fault.connector, "Faulted", step.fault.errorCode);
+  else if ("fault" in step) await cp.fault(step.fault.connector, step.fault.errorCode);
   else if ("call" in step)
     await cp.call(step.call.action, step.call.payload, step.call.expectError ?? false);
   else if ("meter" in step) {
