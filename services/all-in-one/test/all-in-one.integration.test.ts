@@ -11,6 +11,7 @@ import {
   sampleValue,
   scrapeMetrics,
   spawnProcess,
+  strictRpcClient,
   uniqueName,
 } from "@levity/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -124,6 +125,108 @@ describe("all-in-one on the embedded log", () => {
         error_type: "HighTemperature",
       }),
     ).toBe(1);
+    expect((await run.levity.stop()).code).toBe(0);
+  });
+
+  it("shows a 2.0.1 charging station in the same series as a 1.6 charge point doing the same things", async () => {
+    const run = await start();
+    const now = () => new Date().toISOString();
+    const v16 = await OcppClient.connect(run.url, "MIX-16");
+    const boot16 = { chargePointVendor: "ACME", chargePointModel: "Mix" };
+    await v16.call("BootNotification", boot16);
+    await v16.call("StartTransaction", {
+      connectorId: 1,
+      idTag: "T",
+      meterStart: 0,
+      timestamp: now(),
+    });
+    await v16.call("MeterValues", {
+      connectorId: 1,
+      meterValue: [
+        {
+          timestamp: now(),
+          sampledValue: [{ value: "16", measurand: "Current.Import", unit: "A" }],
+        },
+      ],
+    });
+    await v16.call("StatusNotification", {
+      connectorId: 1,
+      errorCode: "GroundFailure",
+      status: "Faulted",
+    });
+    await v16.call("BootNotification", boot16);
+    await v16.close();
+
+    const v201 = strictRpcClient(run.url, "MIX-201", ["ocpp2.0.1"]);
+    await v201.connect();
+    const boot201 = { reason: "PowerUp", chargingStation: { vendorName: "ACME", model: "Mix" } };
+    await v201.call("BootNotification", boot201);
+    await v201.call("TransactionEvent", {
+      eventType: "Started",
+      timestamp: now(),
+      triggerReason: "Authorized",
+      seqNo: 0,
+      transactionInfo: { transactionId: "mix-tx-1" },
+      evse: { id: 1, connectorId: 1 },
+      idToken: { idToken: "T", type: "ISO14443" },
+    });
+    await v201.call("TransactionEvent", {
+      eventType: "Updated",
+      timestamp: now(),
+      triggerReason: "MeterValuePeriodic",
+      seqNo: 1,
+      transactionInfo: { transactionId: "mix-tx-1" },
+      meterValue: [
+        {
+          timestamp: now(),
+          sampledValue: [{ value: 16, measurand: "Current.Import", unitOfMeasure: { unit: "A" } }],
+        },
+      ],
+    });
+    await v201.call("NotifyEvent", {
+      generatedAt: now(),
+      seqNo: 0,
+      eventData: [
+        {
+          eventId: 1,
+          timestamp: now(),
+          trigger: "Delta",
+          actualValue: "true",
+          techCode: "GroundFailure",
+          eventNotificationType: "HardWiredNotification",
+          component: { name: "Connector", evse: { id: 1, connectorId: 1 } },
+          variable: { name: "Problem" },
+        },
+      ],
+    });
+    await v201.call("BootNotification", { ...boot201, reason: "Watchdog" });
+    await v201.close();
+
+    await eventually(async () => {
+      const m = await run.scrape();
+      expect(sampleValue(m, "ocpp_cp_disconnects_total", { cp_id: "MIX-201" })).toBe(1);
+      expect(sampleValue(m, "ocpp_cp_disconnects_total", { cp_id: "MIX-16" })).toBe(1);
+    });
+    const m = await run.scrape();
+    const series = (cp: string) =>
+      m.samples
+        .filter((sample) => sample.labels.cp_id === cp && !sample.name.endsWith("_ts"))
+        .map(({ name, labels, value }) => {
+          const { cp_id: _cp, protocol: _protocol, ...rest } = labels;
+          return `${name}${JSON.stringify(rest)} ${value}`;
+        })
+        .sort();
+    expect(series("MIX-201")).toEqual(series("MIX-16"));
+    expect(sampleValue(m, "ocpp_cp_boots_during_tx_total", { cp_id: "MIX-201" })).toBe(1);
+    expect(sampleValue(m, "ocpp_cp_current_a", { cp_id: "MIX-201", connector_id: "1" })).toBe(16);
+    expect(
+      sampleValue(m, "ocpp_cp_errors_total", { cp_id: "MIX-201", error_type: "GroundFailure" }),
+    ).toBe(1);
+    expect(
+      m.samples.find(
+        (sample) => sample.name === "ocpp_cp_info" && sample.labels.cp_id === "MIX-201",
+      )?.labels.protocol,
+    ).toBe("ocpp2.0.1");
     expect((await run.levity.stop()).code).toBe(0);
   });
 
