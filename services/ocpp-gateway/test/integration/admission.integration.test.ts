@@ -117,6 +117,29 @@ describe("who gets in", () => {
     }
   });
 
+  it("admits 2.0.1 charging stations by the same registry, each profile as for 1.6", async () => {
+    const protocols = ["ocpp2.0.1"];
+    const headers = { Authorization: basic("P1", KEY) };
+    const stations = [
+      await OcppClient.connect(g.url, "P1", { headers, protocols }),
+      await OcppClient.connect(g.tlsUrl ?? "", "P2", {
+        headers: { Authorization: basic("P2", KEY) },
+        tls: ca(),
+        protocols,
+      }),
+      await OcppClient.connect(g.tlsUrl ?? "", "P3", {
+        tls: { ...ca(), ...(await pki.client("P3")) },
+        protocols,
+      }),
+    ];
+    for (const station of stations) {
+      expect(station.protocol).toBe("ocpp2.0.1");
+      expect(await station.call("Heartbeat", {})).toMatchObject({ kind: "result" });
+      await station.close();
+    }
+    expect(await refusal(OcppClient.connect(g.url, "P1", { protocols }))).toBe(401);
+  });
+
   it("answers 404 to an unknown identity and 401 to missing or wrong credentials, before the upgrade", async () => {
     expect(
       await refusal(OcppClient.connect(g.url, "NOBODY", { headers: { "X-Forwarded-For": "1" } })),
