@@ -125,23 +125,42 @@ afterAll(async () => {
 });
 
 describe("dashboard and alerts against a real Prometheus reading a real projector", () => {
-  it("returns data for every panel and fires the alerts the scenario calls for", async () => {
-    const sim = start(process.execPath, [SIMULATOR, "--url", gatewayUrl, "--scenario", SCENARIO]);
-    expect((await sim.exited).code).toBe(0);
+  it("returns data for every panel and fires the alerts the scenario calls for, for 1.6 and 2.0.1 alike", async () => {
+    // The same timeline played by 1.6 charge points and, under their names + "-201", by 2.0.1 ones.
+    const scenario = parse(await readFile(SCENARIO, "utf8")) as { chargePoints: { id: string }[] };
+    for (const cp of scenario.chargePoints) cp.id = `${cp.id}-201`;
+    const scenario201 = join(dir, "scenario-201.yaml");
+    await writeFile(scenario201, stringify(scenario));
+    const sims = [
+      start(process.execPath, [SIMULATOR, "--url", gatewayUrl, "--scenario", SCENARIO]),
+      start(process.execPath, [
+        SIMULATOR,
+        "--url",
+        gatewayUrl,
+        "--scenario",
+        scenario201,
+        "--protocol",
+        "ocpp2.0.1",
+      ]),
+    ];
+    for (const sim of sims) expect((await sim.exited).code).toBe(0);
 
     await eventually(
       async () => {
         const now = Math.floor(Date.now() / 1000);
-        for (const panel of [...PANELS, ...COMMAND_PANELS]) {
-          const expr = encodeURIComponent(
-            panel.expr.replaceAll("$cp_id", ".*").replaceAll("$__interval", "5s"),
-          );
-          const path = panel.instant
-            ? `/api/v1/query?query=${expr}`
-            : `/api/v1/query_range?query=${expr}&start=${now - 120}&end=${now}&step=1`;
-          expect((await prometheus(path)).length, `${panel.title}: ${panel.expr}`).toBeGreaterThan(
-            0,
-          );
+        for (const fleet of [".*", "DEMO-[A-Z]+", "DEMO-[A-Z]+-201"]) {
+          for (const panel of [...PANELS, ...COMMAND_PANELS]) {
+            const expr = encodeURIComponent(
+              panel.expr.replaceAll("$cp_id", fleet).replaceAll("$__interval", "5s"),
+            );
+            const path = panel.instant
+              ? `/api/v1/query?query=${expr}`
+              : `/api/v1/query_range?query=${expr}&start=${now - 120}&end=${now}&step=1`;
+            expect(
+              (await prometheus(path)).length,
+              `${panel.title} (${fleet}): ${panel.expr}`,
+            ).toBeGreaterThan(0);
+          }
         }
       },
       { timeoutMs: 45_000, intervalMs: 500 },
@@ -162,16 +181,18 @@ describe("dashboard and alerts against a real Prometheus reading a real projecto
     await eventually(
       async () => {
         const alerts = await firing();
-        expect(alerts).toEqual(
-          expect.arrayContaining([
-            "ChargePointRebootDuringTransaction/DEMO-REBOOT/",
-            "ChargePointMultipleReboots/DEMO-REBOOT/",
-            "ChargePointMultipleDisconnects/DEMO-DROP/",
-            "ChargePointErrorDetected/DEMO-DROP/GroundFailure",
-          ]),
-        );
+        for (const suffix of ["", "-201"]) {
+          expect(alerts).toEqual(
+            expect.arrayContaining([
+              `ChargePointRebootDuringTransaction/DEMO-REBOOT${suffix}/`,
+              `ChargePointMultipleReboots/DEMO-REBOOT${suffix}/`,
+              `ChargePointMultipleDisconnects/DEMO-DROP${suffix}/`,
+              `ChargePointErrorDetected/DEMO-DROP${suffix}/GroundFailure`,
+            ]),
+          );
+          expect(alerts).not.toContain(`ChargePointRebootDuringTransaction/DEMO-DROP${suffix}/`);
+        }
         expect(alerts.filter((alert) => alert.startsWith("ChargePointStale"))).toEqual([]);
-        expect(alerts).not.toContain("ChargePointRebootDuringTransaction/DEMO-DROP/");
       },
       { timeoutMs: 45_000, intervalMs: 500 },
     );
