@@ -8,11 +8,12 @@ import { admission, admissionSizes } from "./scenarios/admission.js";
 import { commandsAcrossGateways, commandsOptions } from "./scenarios/commands.js";
 import { guessFlood, guessFloodOptions } from "./scenarios/guess-flood.js";
 import { natsRestart, natsRestartOptions } from "./scenarios/nats-restart.js";
+import { protocols, protocolsOptions } from "./scenarios/protocols.js";
 import { rampAndIdle } from "./scenarios/ramp-and-idle.js";
 import { replayAndScrape, type ScrapeResult, timeScrapes } from "./scenarios/replay-and-scrape.js";
 import { stateSize } from "./scenarios/state-size.js";
 import { type SteadyResult, steady } from "./scenarios/steady.js";
-import { type System, startBaseline, startLevity } from "./scenarios/systems.js";
+import { startBaseline, startLevity, withSystem } from "./scenarios/systems.js";
 
 // pnpm bench: figures, not tests. Runs every scenario on this machine and writes the results to
 // .bench/ (JSON and the Markdown table for docs/benchmarks.md). Build first (pnpm build).
@@ -32,18 +33,6 @@ async function natsVersion(): Promise<string> {
   const child = spawnProcess("nats-server", ["--version"]);
   await child.exited;
   return child.output.trim();
-}
-
-async function withSystem<S extends System, T>(
-  start: () => Promise<S>,
-  run: (system: S) => Promise<T>,
-): Promise<T> {
-  const system = await start();
-  try {
-    return await run(system);
-  } finally {
-    await system.stop();
-  }
 }
 
 const machine = {
@@ -148,6 +137,12 @@ log(
   `  p99 ${commanded.paced.p99Ms} ms at ${commanded.paced.perSecond}/s; ${commanded.saturated.perSecond}/s back to back`,
 );
 
+log("protocols: a 2.0.1 fleet beside a 1.6 one, the same mix through one Levity");
+const versions = await withSystem(startLevity, (system) =>
+  protocols(system, protocolsOptions(quick)),
+);
+log(`  gateway CPU per call, 2.0.1 ÷ 1.6: ${versions.gatewayCpuRatio}`);
+
 log("nats-server restarts: SIGKILL under load, back a second later; the projector's recovery");
 const restarted = await withSystem(startLevity, (system) =>
   natsRestart(system, natsRestartOptions(quick)),
@@ -168,6 +163,7 @@ const results: BenchResults = {
   admission: admitted,
   natsRestart: restarted,
   commands: commanded,
+  protocols: versions,
 };
 const report = renderReport(results);
 const out = fileURLToPath(new URL("../../../.bench/", import.meta.url));

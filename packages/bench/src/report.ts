@@ -3,6 +3,7 @@ import { type AdmissionRow, renderAdmission } from "./scenarios/admission.js";
 import { type CommandsResult, renderCommands } from "./scenarios/commands.js";
 import { type GuessFloodResult, renderGuessFlood } from "./scenarios/guess-flood.js";
 import { type NatsRestartResult, renderNatsRestart } from "./scenarios/nats-restart.js";
+import { type ProtocolsResult, renderProtocols } from "./scenarios/protocols.js";
 import type { RampIdleResult } from "./scenarios/ramp-and-idle.js";
 import type { ReplayResult, ScrapeResult } from "./scenarios/replay-and-scrape.js";
 import type { SteadyResult } from "./scenarios/steady.js";
@@ -23,6 +24,7 @@ export interface BenchResults {
   readonly admission: readonly AdmissionRow[];
   readonly natsRestart: NatsRestartResult;
   readonly commands: CommandsResult;
+  readonly protocols: ProtocolsResult;
 }
 
 const mean = (values: readonly number[]) =>
@@ -212,5 +214,7 @@ export function renderReport(results: BenchResults): string {
     renderNatsRestart(results.natsRestart),
     "",
     renderCommands(results.commands),
+    "",
+    renderProtocols(results.protocols),
   ].join("\n");
 }

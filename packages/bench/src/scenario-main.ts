@@ -5,26 +5,23 @@ import { admission, admissionSizes, renderAdmission } from "./scenarios/admissio
 import { commandsAcrossGateways, commandsOptions, renderCommands } from "./scenarios/commands.js";
 import { guessFlood, guessFloodOptions, renderGuessFlood } from "./scenarios/guess-flood.js";
 import { natsRestart, natsRestartOptions, renderNatsRestart } from "./scenarios/nats-restart.js";
-import { startLevity } from "./scenarios/systems.js";
+import { protocols, protocolsOptions, renderProtocols } from "./scenarios/protocols.js";
+import { startLevity, withSystem } from "./scenarios/systems.js";
 
-// pnpm --filter @levity/bench scenario <abuse|admission|commands|guess-flood|nats-restart>: one scenario alone, after pnpm build
+// pnpm --filter @levity/bench scenario <abuse|admission|commands|guess-flood|nats-restart|protocols>: one scenario alone, after pnpm build
 // (pnpm bench runs them with the others). Writes .bench/<scenario>.json and prints its report.
 
 const quick = process.env.BENCH_QUICK === "1";
 const scenarios: Record<string, () => Promise<{ result: unknown; report: string }>> = {
-  abuse: async () => {
-    const levity = await startLevity();
-    try {
+  abuse: () =>
+    withSystem(startLevity, async (levity) => {
       const result = await abuse(levity, abuseOptions(quick));
       const flood = await guessFlood(guessFloodOptions(quick));
       return {
         result: { ...result, guessFlood: flood },
         report: `${renderAbuse(result)}\n${renderGuessFlood(flood)}`,
       };
-    } finally {
-      await levity.stop();
-    }
-  },
+    }),
   commands: async () => {
     const result = await commandsAcrossGateways(commandsOptions(quick));
     return { result, report: renderCommands(result) };
@@ -33,15 +30,16 @@ const scenarios: Record<string, () => Promise<{ result: unknown; report: string 
     const result = await guessFlood(guessFloodOptions(quick));
     return { result, report: renderGuessFlood(result) };
   },
-  "nats-restart": async () => {
-    const levity = await startLevity();
-    try {
+  "nats-restart": () =>
+    withSystem(startLevity, async (levity) => {
       const result = await natsRestart(levity, natsRestartOptions(quick));
       return { result, report: renderNatsRestart(result) };
-    } finally {
-      await levity.stop();
-    }
-  },
+    }),
+  protocols: () =>
+    withSystem(startLevity, async (levity) => {
+      const result = await protocols(levity, protocolsOptions(quick));
+      return { result, report: renderProtocols(result) };
+    }),
   admission: async () => {
     const result = await admission(admissionSizes(quick));
     return { result, report: renderAdmission(result) };

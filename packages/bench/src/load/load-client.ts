@@ -1,6 +1,6 @@
 import { WebSocket } from "ws";
 import { encodeLatency, newLatencyHistogram } from "../measure/latency.js";
-import { BOOT, callText, HEARTBEAT_MIX, STEADY_MIX } from "./messages.js";
+import { callText, LOAD_MESSAGES, type LoadMessages, type LoadProtocol } from "./messages.js";
 
 // The load generator, in its own process (forked, driven over IPC) so its CPU is its own: many
 // charge-point sockets, one outstanding call each, as OCPP requires.
@@ -16,6 +16,8 @@ export type LoadCommand =
       concurrency: number;
       /** HTTP Basic password of every charge point (a registry-mode gateway). */
       password?: string;
+      /** The version the charge points speak: 1.6 unless told. */
+      protocol?: LoadProtocol;
     }
   | { cmd: "steady"; seconds: number }
   | { cmd: "paced"; seconds: number; perSecond: number; mix?: "steady" | "heartbeat" }
@@ -23,6 +25,7 @@ export type LoadCommand =
 
 interface Peer {
   readonly socket: WebSocket;
+  readonly messages: LoadMessages;
   waiting: ((text: string) => void) | undefined;
   next: number;
 }
@@ -30,16 +33,21 @@ interface Peer {
 const peers: Peer[] = [];
 let idCounter = 0;
 
-function open(url: string, identity: string, password: string | undefined): Promise<Peer> {
+function open(
+  url: string,
+  identity: string,
+  password: string | undefined,
+  protocol: LoadProtocol,
+): Promise<Peer> {
   return new Promise((resolve, reject) => {
     const headers = password
       ? { Authorization: `Basic ${Buffer.from(`${identity}:${password}`).toString("base64")}` }
       : undefined;
-    const socket = new WebSocket(`${url}/${identity}`, ["ocpp1.6"], {
+    const socket = new WebSocket(`${url}/${identity}`, [protocol], {
       perMessageDeflate: false,
       ...(headers ? { headers } : {}),
     });
-    const peer: Peer = { socket, waiting: undefined, next: 0 };
+    const peer: Peer = { socket, messages: LOAD_MESSAGES[protocol], waiting: undefined, next: 0 };
     socket.on("message", (data) => {
       const text = data.toString();
       // A command from the central system: answered at once, as a quick charger would.
@@ -76,8 +84,13 @@ async function connect(command: Extract<LoadCommand, { cmd: "connect" }>) {
       const index = next++;
       const begin = performance.now();
       try {
-        const peer = await open(command.url, `${command.prefix}${index}`, command.password);
-        if (await call(peer, "BootNotification", BOOT)) peers.push(peer);
+        const peer = await open(
+          command.url,
+          `${command.prefix}${index}`,
+          command.password,
+          command.protocol ?? "ocpp1.6",
+        );
+        if (await call(peer, "BootNotification", peer.messages.boot)) peers.push(peer);
         else failed += 1;
         latency.recordValue(Math.max(1, Math.round((performance.now() - begin) * 1000)));
       } catch {
@@ -95,7 +108,6 @@ async function connect(command: Extract<LoadCommand, { cmd: "connect" }>) {
 }
 
 async function steady(seconds: number, perSecond: number | undefined, heartbeats = false) {
-  const mixOf = heartbeats ? HEARTBEAT_MIX : STEADY_MIX;
   const latency = newLatencyHistogram();
   let calls = 0;
   let errors = 0;
@@ -103,6 +115,7 @@ async function steady(seconds: number, perSecond: number | undefined, heartbeats
   // Paced: each peer waits its turn so that all together make `perSecond` calls.
   const gapMs = perSecond ? (peers.length * 1000) / perSecond : 0;
   const loop = async (peer: Peer, index: number) => {
+    const mixOf = heartbeats ? peer.messages.heartbeat : peer.messages.steady;
     let due = performance.now() + (gapMs * index) / peers.length;
     let mix = index;
     while (performance.now() < endsAt) {

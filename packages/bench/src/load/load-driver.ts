@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { ChildChannel } from "./child-channel.js";
 import type { LoadCommand } from "./load-client.js";
+import type { LoadProtocol } from "./messages.js";
 
 const CLIENT = fileURLToPath(new URL("./load-client.ts", import.meta.url));
 
@@ -44,17 +45,9 @@ export class LoadDriver {
     from: number,
     count: number,
     concurrency: number,
-    password?: string,
+    options: { readonly password?: string; readonly protocol?: LoadProtocol } = {},
   ): Promise<ConnectResult> {
-    return this.#send({
-      cmd: "connect",
-      url,
-      prefix,
-      from,
-      count,
-      concurrency,
-      ...(password === undefined ? {} : { password }),
-    });
+    return this.#send({ cmd: "connect", url, prefix, from, count, concurrency, ...options });
   }
 
   steady(seconds: number): Promise<CallsResult> {

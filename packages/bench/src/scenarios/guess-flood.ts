@@ -75,7 +75,9 @@ export async function guessFlood(
     return { p50Ms: latency.p50, p99Ms: latency.p99, maxMs: latency.max, errors: result.errors };
   };
   try {
-    await driver.connect(levity.url, "NEIGHBOUR-", 0, options.neighbours, 10, NEIGHBOUR_KEY);
+    await driver.connect(levity.url, "NEIGHBOUR-", 0, options.neighbours, 10, {
+      password: NEIGHBOUR_KEY,
+    });
     await heartbeats(2);
     const alone = await heartbeats(options.aloneSeconds);
     const rssBeforeBytes = rssBytes(pid);

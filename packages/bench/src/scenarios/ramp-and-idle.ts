@@ -1,4 +1,5 @@
 import { LoadDriver } from "../load/load-driver.js";
+import { identityPrefix, type LoadProtocol } from "../load/messages.js";
 import { latencyMs } from "../measure/latency.js";
 import { rssBytes } from "../measure/proc-stats.js";
 import type { System } from "./systems.js";
@@ -26,12 +27,16 @@ export async function rampAndIdle(
   ramp: number,
   hold: number,
   concurrency: number,
+  protocol: LoadProtocol = "ocpp1.6",
 ): Promise<RampIdleResult> {
   const driver = await LoadDriver.start();
   try {
     const rssIdle = rssBytes(serverPid);
-    const ramped = await driver.connect(system.url, "RAMP-", 0, ramp, concurrency);
-    const topped = await driver.connect(system.url, "RAMP-", ramp, hold - ramp, concurrency);
+    const prefix = identityPrefix("RAMP", protocol);
+    const ramped = await driver.connect(system.url, prefix, 0, ramp, concurrency, { protocol });
+    const topped = await driver.connect(system.url, prefix, ramp, hold - ramp, concurrency, {
+      protocol,
+    });
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     const rssHeld = rssBytes(serverPid);
     const held = ramped.connected + topped.connected;

@@ -1,4 +1,5 @@
 import { LoadDriver } from "../load/load-driver.js";
+import { identityPrefix, type LoadProtocol } from "../load/messages.js";
 import { histogramQuantile, latencyMs } from "../measure/latency.js";
 import { cpuSeconds } from "../measure/proc-stats.js";
 import { bucketDelta, scrapeMetrics, value } from "../measure/scrape.js";
@@ -25,11 +26,27 @@ export interface SteadyResult {
  */
 export async function steady(
   system: System,
-  options: { chargePoints: number; seconds: number; warmupSeconds: number; perSecond?: number },
+  options: {
+    chargePoints: number;
+    seconds: number;
+    warmupSeconds: number;
+    perSecond?: number;
+    protocol?: LoadProtocol;
+  },
 ): Promise<SteadyResult> {
   const driver = await LoadDriver.start();
   try {
-    await driver.connect(system.url, "STEADY-", 0, options.chargePoints, 100);
+    const protocol = options.protocol ?? "ocpp1.6";
+    await driver.connect(
+      system.url,
+      identityPrefix("STEADY", protocol),
+      0,
+      options.chargePoints,
+      100,
+      {
+        protocol,
+      },
+    );
     const run = (seconds: number) =>
       options.perSecond ? driver.paced(seconds, options.perSecond) : driver.steady(seconds);
     await run(options.warmupSeconds);

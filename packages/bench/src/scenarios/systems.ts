@@ -102,3 +102,16 @@ export async function startBaseline(kind: keyof typeof BASELINES): Promise<Syste
     },
   };
 }
+
+/** Runs `run` on a system started for it, and stops the system whatever happens. */
+export async function withSystem<S extends System, T>(
+  start: () => Promise<S>,
+  run: (system: S) => Promise<T>,
+): Promise<T> {
+  const system = await start();
+  try {
+    return await run(system);
+  } finally {
+    await system.stop();
+  }
+}
