@@ -8,7 +8,7 @@ import { admission, admissionSizes } from "./scenarios/admission.js";
 import { commandsAcrossGateways, commandsOptions } from "./scenarios/commands.js";
 import { guessFlood, guessFloodOptions } from "./scenarios/guess-flood.js";
 import { natsRestart, natsRestartOptions } from "./scenarios/nats-restart.js";
-import { protocols, protocolsOptions } from "./scenarios/protocols.js";
+import { protocols, protocolsOptions, startProtocolsLevity } from "./scenarios/protocols.js";
 import { rampAndIdle } from "./scenarios/ramp-and-idle.js";
 import { replayAndScrape, type ScrapeResult, timeScrapes } from "./scenarios/replay-and-scrape.js";
 import { stateSize } from "./scenarios/state-size.js";
@@ -138,7 +138,7 @@ log(
 );
 
 log("protocols: a 2.0.1 fleet beside a 1.6 one, the same mix through one Levity");
-const versions = await withSystem(startLevity, (system) =>
+const versions = await withSystem(startProtocolsLevity, (system) =>
   protocols(system, protocolsOptions(quick)),
 );
 log(`  gateway CPU per call, 2.0.1 ÷ 1.6: ${versions.gatewayCpuRatio}`);

@@ -5,7 +5,12 @@ import { admission, admissionSizes, renderAdmission } from "./scenarios/admissio
 import { commandsAcrossGateways, commandsOptions, renderCommands } from "./scenarios/commands.js";
 import { guessFlood, guessFloodOptions, renderGuessFlood } from "./scenarios/guess-flood.js";
 import { natsRestart, natsRestartOptions, renderNatsRestart } from "./scenarios/nats-restart.js";
-import { protocols, protocolsOptions, renderProtocols } from "./scenarios/protocols.js";
+import {
+  protocols,
+  protocolsOptions,
+  renderProtocols,
+  startProtocolsLevity,
+} from "./scenarios/protocols.js";
 import { startLevity, withSystem } from "./scenarios/systems.js";
 
 // pnpm --filter @levity/bench scenario <abuse|admission|commands|guess-flood|nats-restart|protocols>: one scenario alone, after pnpm build
@@ -36,7 +41,7 @@ const scenarios: Record<string, () => Promise<{ result: unknown; report: string 
       return { result, report: renderNatsRestart(result) };
     }),
   protocols: () =>
-    withSystem(startLevity, async (levity) => {
+    withSystem(startProtocolsLevity, async (levity) => {
       const result = await protocols(levity, protocolsOptions(quick));
       return { result, report: renderProtocols(result) };
     }),

@@ -1,7 +1,7 @@
 import { LOAD_PROTOCOLS, type LoadProtocol } from "../load/messages.js";
 import { rampAndIdle } from "./ramp-and-idle.js";
 import { type SteadyResult, steady } from "./steady.js";
-import type { Levity } from "./systems.js";
+import { type Levity, startLevity } from "./systems.js";
 
 /** One protocol's fleet through the same Levity: its ramp, and its steady mix back to back. */
 export interface ProtocolRun {
@@ -9,6 +9,8 @@ export interface ProtocolRun {
   readonly round: number;
   readonly rampCpsPerSecond: number;
   readonly bootP99Ms: number;
+  /** Charge points of the ramp the gateway did not admit. */
+  readonly rampFailed: number;
   readonly steady: SteadyResult;
 }
 
@@ -27,6 +29,14 @@ export function protocolsOptions(quick: boolean) {
     seconds: quick ? 4 : 15,
     rounds: quick ? 1 : 2,
   };
+}
+
+/**
+ * Levity for this scenario: its fleets are distinct identities, more than --allow-unknown's
+ * default bound admits over the rounds.
+ */
+export function startProtocolsLevity(): Promise<Levity> {
+  return startLevity({ gateway: true, gatewayEnv: { MAX_CHARGE_POINTS: "100000" } });
 }
 
 const mean = (values: readonly number[]) =>
@@ -57,11 +67,14 @@ export async function protocols(
         warmupSeconds: 3,
         protocol,
       });
+      if (result.callsPerSecond === 0)
+        throw new Error(`no ${protocol} call was answered in the steady run`);
       runs.push({
         protocol,
         round,
         rampCpsPerSecond: ramp.cpsPerSecond,
         bootP99Ms: ramp.bootP99Ms,
+        rampFailed: ramp.failed,
         steady: result,
       });
     }
@@ -82,7 +95,7 @@ export async function protocols(
 export function renderProtocols(result: ProtocolsResult): string {
   const rows = result.runs.map(
     (run) =>
-      `| ${run.protocol} (round ${run.round + 1}) | ${run.rampCpsPerSecond.toLocaleString("en-US")} CPs/s, p99 ${run.bootP99Ms} ms | ${run.steady.callsPerSecond.toLocaleString("en-US")} | ${run.steady.p50Ms} / ${run.steady.p99Ms} ms | ${run.steady.errors} | ${run.steady.cpuUsPerCall.gateway ?? 0} µs | ${run.steady.cpuUsPerCall.system ?? 0} µs |`,
+      `| ${run.protocol} (round ${run.round + 1}) | ${run.rampCpsPerSecond.toLocaleString("en-US")} CPs/s, p99 ${run.bootP99Ms} ms, ${run.rampFailed} failed | ${run.steady.callsPerSecond.toLocaleString("en-US")} | ${run.steady.p50Ms} / ${run.steady.p99Ms} ms | ${run.steady.errors} | ${run.steady.cpuUsPerCall.gateway ?? 0} µs | ${run.steady.cpuUsPerCall.system ?? 0} µs |`,
   );
   const ratio = result.gatewayCpuRatio;
   return [
