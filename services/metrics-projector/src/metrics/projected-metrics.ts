@@ -173,7 +173,7 @@ export const CP_FAMILIES: readonly CpFamily[] = [
   {
     name: "ocpp_cp_errors_total",
     type: "counter",
-    help: "Faults raised, by code (a 1.6 StatusNotification errorCode other than NoError)",
+    help: "Faults raised, by code: 1.6 StatusNotification errorCode other than NoError; 2.0.1 NotifyEvent Problem (its techCode, else the component) or a Faulted connector (Faulted)",
     labels: ["cp_id", "error_type"],
     write: (out, cp, s) => {
       for (const [type, count] of Object.entries(s.errors)) {
