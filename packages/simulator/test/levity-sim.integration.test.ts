@@ -116,6 +116,53 @@ describe("levity-sim", () => {
     });
   });
 
+  it("runs a mixed fleet, half 2.0.1 and half 1.6, that Levity serves and projects alike", async () => {
+    const { status, summary } = await sim([
+      "--url",
+      url,
+      "--prefix",
+      "MIXED-",
+      "--count",
+      "20",
+      "--duration",
+      "6",
+      "--seed",
+      "11",
+      "--protocol-mix",
+      "0.5",
+      ...busy,
+      ...incidents,
+    ]);
+    expect(status.code).toBe(0);
+    expect(summary).toMatchObject({ chargePoints: 20, misbehaved: false });
+    expect(summary.callsByAction.TransactionEvent).toBeGreaterThan(0);
+    expect(summary.callsByAction.StartTransaction).toBeGreaterThan(0);
+    await eventually(async () => {
+      const scraped = await scrapeMetrics(metrics);
+      const ofFleet = (name: string) =>
+        scraped.samples.filter((s) => s.name === name && s.labels.cp_id?.startsWith("MIXED-"));
+      const protocols = ofFleet("ocpp_cp_info").map((s) => s.labels.protocol);
+      expect(protocols.filter((p) => p === "ocpp2.0.1")).toHaveLength(10);
+      expect(protocols.filter((p) => p === "ocpp1.6")).toHaveLength(10);
+      const byProtocol = (name: string, protocol: string) => {
+        const cps = new Set(
+          ofFleet("ocpp_cp_info")
+            .filter((s) => s.labels.protocol === protocol)
+            .map((s) => s.labels.cp_id),
+        );
+        return ofFleet(name).filter((s) => cps.has(s.labels.cp_id) && s.value > 0).length;
+      };
+      for (const protocol of ["ocpp1.6", "ocpp2.0.1"]) {
+        for (const name of [
+          "ocpp_cp_boots_total",
+          "ocpp_cp_errors_total",
+          "ocpp_cp_disconnects_total",
+        ])
+          expect(byProtocol(name, protocol), `${name} of ${protocol}`).toBeGreaterThan(0);
+      }
+    });
+  });
+
   it("spreads a fleet over worker threads", async () => {
     const { status, summary } = await sim([
       "--url",
