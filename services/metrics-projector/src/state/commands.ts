@@ -1,5 +1,5 @@
 import type { CommandEvent } from "@levity/events";
-import { OCPP16_COMMAND_ACTIONS } from "@levity/ocpp";
+import { OCPP16_COMMAND_ACTIONS, OCPP201_COMMAND_ACTIONS } from "@levity/ocpp";
 import type { CommandsState, ProjectionState } from "./projection-state.js";
 
 // Pure updates of the commands' state: what is in flight, and how each command ended.
@@ -9,13 +9,18 @@ export const COMMAND_DURATION_BUCKETS = [
   0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
 ] as const;
 
+// Every command of 1.6, then those only 2.0.1 has: the series of 1.6's keep their order.
+const ACTIONS: readonly string[] = [
+  ...new Set<string>([...OCPP16_COMMAND_ACTIONS, ...OCPP201_COMMAND_ACTIONS]),
+];
+
 /** The actions labels may name; any other action is counted as `other`, so labels stay bounded. */
-export const COMMAND_ACTIONS: readonly string[] = [...OCPP16_COMMAND_ACTIONS, "other"];
+export const COMMAND_ACTIONS: readonly string[] = [...ACTIONS, "other"];
 
 /** A command requested and never answered is counted `lost` this long after its deadline. */
 export const LOST_AFTER_MS = 60_000;
 
-const KNOWN = new Set<string>(OCPP16_COMMAND_ACTIONS);
+const KNOWN = new Set<string>(ACTIONS);
 const actionLabel = (action: string) => (KNOWN.has(action) ? action : "other");
 
 /** The key of an (action, outcome) count. */

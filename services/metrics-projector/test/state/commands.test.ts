@@ -34,6 +34,20 @@ async function metricsOf(events: readonly LevityEvent[]) {
 }
 
 describe("commands in the projection", () => {
+  it("labels the commands of 2.0.1 by their own action, and an action of neither version as other", async () => {
+    const { metrics } = await metricsOf([
+      requested("v2", "RequestStartTransaction", T),
+      completed("v2", "RequestStartTransaction", T + 10),
+      requested("x", "Teleport", T + 20),
+      completed("x", "Teleport", T + 30),
+    ]);
+    const total = (action: string) =>
+      sampleValue(metrics, "levity_commands_total", { action, outcome: "completed" });
+    expect(total("RequestStartTransaction")).toBe(1);
+    expect(total("GetVariables")).toBe(0);
+    expect(total("other")).toBe(1);
+  });
+
   it("counts each command once by action and outcome, with its duration from the events' times", async () => {
     const { metrics, state } = await metricsOf([
       requested("c1", "Reset", T),
