@@ -108,7 +108,8 @@ export const MeterSample = Type.Object(
     timestamp: EpochMs,
     measurand: NonEmptyText(64),
     value: Type.Number(),
-    unit: NonEmptyText(16),
+    /** 1.6's unit enum, or 2.0.1's free unit text (up to 20 characters). */
+    unit: NonEmptyText(20),
     phase: Type.Optional(Text(8)),
     context: Type.Optional(Text(32)),
     location: Type.Optional(Text(16)),
@@ -164,6 +165,7 @@ export const TransactionStoppedPayload = Type.Object(
     timestamp: EpochMs,
     reason: Type.Optional(Text(32)),
     idTag: Type.Optional(Text(64)),
+    idTokenType: Type.Optional(Text(32)),
     /** Meter values the charge point attached to its stop (1.6 transactionData, 2.0.1 meterValue). */
     samples: Type.Optional(Samples),
     ...TransactionSequence,

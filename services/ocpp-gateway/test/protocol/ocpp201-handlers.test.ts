@@ -266,6 +266,39 @@ describe("OCPP 2.0.1 handlers", () => {
     ]);
   });
 
+  it("keep what the fuzz suite found within the events' contract", () => {
+    const valid = (action: string, payload: unknown) => {
+      for (const draft of resultOf(action, payload).events) {
+        const event = JSON.parse(stamper.cpEvent(session, draft, context.receivedAt, "m1"));
+        expect(validateEvent(event), JSON.stringify(event)).toEqual({ ok: true, value: event });
+      }
+    };
+    const ended = {
+      eventType: "Ended",
+      timestamp: at,
+      triggerReason: "EVDeparted",
+      seqNo: 2,
+      transactionInfo: { transactionId: "T" },
+      idToken: { idToken: "A", type: "ISO14443" },
+    };
+    valid("TransactionEvent", ended);
+    expect(
+      answer("TransactionEvent", { ...ended, transactionInfo: { transactionId: "" } }),
+    ).toMatchObject({ kind: "error", error: "property" });
+    expect(answer("TransactionEvent", { ...ended, seqNo: -1 })).toMatchObject({
+      kind: "error",
+      error: "property",
+    });
+    for (const unit of ["", "x".repeat(20)])
+      valid("MeterValues", { evseId: 1, meterValue: meterValue(1, { unitOfMeasure: { unit } }) });
+    const [data] = requests.NotifyEvent.eventData;
+    const nameless = resultOf("NotifyEvent", {
+      ...requests.NotifyEvent,
+      eventData: [{ ...data, techCode: undefined, component: { name: "" } }],
+    });
+    expect(nameless.events).toMatchObject([{ type: "cp.fault", payload: { code: "Problem" } }]);
+  });
+
   it("refuse EVSE and connector ids out of range, and answer the 2.0.1 error codes", () => {
     expect(
       answer("StatusNotification", { ...requests.StatusNotification, evseId: -1 }),

@@ -1,9 +1,22 @@
 import { Type } from "@sinclair/typebox";
 import { ConnectorId, EpochMs, NonEmptyText, Text } from "../fields.js";
-import { MeterSample } from "../payloads.js";
 
 // The payloads of event v1 that v2 changed, frozen as v1 gateways wrote them: 1.6-shaped, with
 // the 1.6 connector number and the fault inside the status. Read only to be upcast.
+
+/** A sampled value as v1 stored it: a 1.6 unit (v2 allows 2.0.1's longer ones). */
+const MeterSample = Type.Object(
+  {
+    timestamp: EpochMs,
+    measurand: NonEmptyText(64),
+    value: Type.Number(),
+    unit: NonEmptyText(16),
+    phase: Type.Optional(Text(8)),
+    context: Type.Optional(Text(32)),
+    location: Type.Optional(Text(16)),
+  },
+  { additionalProperties: false },
+);
 
 export const StatusPayloadV1 = Type.Object(
   {

@@ -73,7 +73,7 @@ function faultsOf(eventData: readonly Ocpp201.EventDataType[]): EventDraft[] | C
       payload: {
         evseId,
         connectorId,
-        code: data.techCode || data.component.name,
+        code: data.techCode || data.component.name || PROBLEM_VARIABLE,
         active: data.cleared !== true && data.actualValue.toLowerCase() === "true",
         info: data.techInfo?.slice(0, 255),
         eventId: data.eventId,
@@ -91,6 +91,10 @@ function transactionEvent(
   const evse = request.evse;
   const bad = evse && badPlace(evse.id, evse.connectorId, "/evse/");
   if (bad) return bad;
+  // The schemas bound neither: an empty id names no transaction, a negative seqNo no place in it.
+  if (request.transactionInfo.transactionId === "")
+    return failure("property", "/transactionInfo/transactionId must not be empty");
+  if (request.seqNo < 0) return failure("property", "/seqNo must not be negative");
   const { samples, dropped } = normalizeMeterValues201(request.meterValue ?? []);
   const info = request.transactionInfo;
   const common = {

@@ -11,7 +11,8 @@ function sampleOf(
   const measurand = sampled.measurand ?? DEFAULT_MEASURAND;
   // 2.0.1 sends numbers, scaled by a power of ten (a multiplier of 3 on Wh reads as kWh).
   const scaled = sampled.value * 10 ** (sampled.unitOfMeasure?.multiplier ?? 0);
-  const base = toBaseUnit(scaled, sampled.unitOfMeasure?.unit ?? naturalUnit(measurand));
+  // An empty unit names none: the measurand's own unit, as when it is absent.
+  const base = toBaseUnit(scaled, sampled.unitOfMeasure?.unit || naturalUnit(measurand));
   if (!Number.isFinite(base.value)) return undefined;
   return {
     timestamp,
