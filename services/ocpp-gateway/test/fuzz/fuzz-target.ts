@@ -23,8 +23,8 @@ export interface FuzzTarget {
   readonly port: number;
   /** The current value of a gateway counter or gauge (0 when the series does not exist yet). */
   metric(name: string, labels?: Readonly<Record<string, string>>): Promise<number>;
-  /** A raw WebSocket peer with its own identity. */
-  peer(identity: string): Promise<RawPeer>;
+  /** A raw WebSocket peer with its own identity, speaking `subprotocol` (ocpp1.6 unless told). */
+  peer(identity: string, subprotocol?: string): Promise<RawPeer>;
   /** Waits until only the neighbour's session is open. */
   settle(): Promise<void>;
   /** Why each event stored since the previous call (or the start) breaks the contract. */
@@ -116,7 +116,7 @@ export async function startFuzzTarget(
       checked = last;
       return found;
     },
-    peer: (identity) => RawPeer.open(g.gateway.port, identity),
+    peer: (identity, subprotocol) => RawPeer.open(g.gateway.port, identity, subprotocol),
     neighbour: () => startNeighbour(client),
     expectUnharmed: async () => {
       await eventually(async () => {

@@ -1,12 +1,12 @@
-import { OCPP16_CP_ACTIONS, OCPP16_ERROR_CODES, ocpp16Validator } from "@levity/ocpp";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectNeighbourServed, type FuzzTarget, startFuzzTarget } from "./fuzz-target.js";
+import { type FuzzedVersion, VERSIONS } from "./fuzzed-versions.js";
 import { exchange, expectCallError, expectOutcome, head } from "./outcomes.js";
-import { mutants, requestSchema, validValue } from "./schema-arbitrary.js";
+import { type Json, mutants, requestSchema, validValue } from "./schema-arbitrary.js";
 
-// Property-based: payloads generated from the official 1.6 request schemas, valid or with exactly
-// one defect whose 1.6 error code is known in advance.
+// Property-based: payloads generated from each version's official request schemas, valid or with
+// exactly one defect whose error code, as that version spells it, is known in advance.
 
 let target: FuzzTarget;
 
@@ -19,25 +19,43 @@ afterAll(async () => {
 
 const messageId = fc.string({ minLength: 1, maxLength: 36 });
 
-const validCall = fc.constantFrom(...OCPP16_CP_ACTIONS).chain((action) =>
-  validValue(requestSchema(action), requestSchema(action)).map((payload) => ({
-    action,
-    payload,
-  })),
-);
+// The gateway closes a message over 64 KiB (1009) instead of answering it; this leaves room for
+// the frame around the payload.
+const MAX_PAYLOAD_BYTES = 60_000;
 
-const mutatedCall = validCall.chain(({ action, payload }) =>
-  fc
-    .constantFrom(...mutants(requestSchema(action), payload))
-    .map((mutant) => ({ action, ...mutant })),
-);
+function fitsOneMessage(payload: Json): boolean {
+  return Buffer.byteLength(JSON.stringify(payload)) <= MAX_PAYLOAD_BYTES;
+}
 
-describe("CALLs generated from the 1.6 schemas", () => {
-  it("answers a payload with one defect with that defect's 1.6 error code, and nothing else", async () => {
+/** A CALL of any of `version`'s charge-point actions, with a payload its schema allows. */
+function validCall(version: FuzzedVersion) {
+  return fc.oneof(
+    ...version.chargePointActions.map((action) => {
+      const schema = requestSchema(version, action);
+      return validValue(schema, schema)
+        .filter(fitsOneMessage)
+        .map((payload) => ({ action, payload }));
+    }),
+  );
+}
+
+/** A valid CALL of `version` with one defect, and the code the version answers the defect with. */
+function mutatedCall(version: FuzzedVersion) {
+  return validCall(version).chain(({ action, payload }) =>
+    mutants(version.protocol.errorCodes, requestSchema(version, action), payload)
+      .filter((mutant) => fitsOneMessage(mutant.payload))
+      .map((mutant) => ({ action, ...mutant })),
+  );
+}
+
+describe.each(VERSIONS)("CALLs generated from the $name schemas", (version) => {
+  const { name, protocol } = version;
+
+  it(`answers a payload with one defect with that defect's ${name} error code, and nothing else`, async () => {
     const neighbour = target.neighbour();
-    const peer = await target.peer("FUZZ-MUTANTS");
+    const peer = await target.peer(`FUZZ-MUTANTS-${name}`, protocol.subprotocol);
     await fc.assert(
-      fc.asyncProperty(mutatedCall, messageId, async ({ action, payload, code }, id) => {
+      fc.asyncProperty(mutatedCall(version), messageId, async ({ action, payload, code }, id) => {
         await expectOutcome(target, peer, JSON.stringify([2, id, action, payload]), id, {
           error: code,
         });
@@ -49,17 +67,17 @@ describe("CALLs generated from the 1.6 schemas", () => {
     await target.expectUnharmed();
   });
 
-  it("answers a valid payload with a valid result (or a refused value), storing only events that keep the contract", async () => {
+  it(`answers a valid ${name} payload with a valid result (or a refused value), storing only events that keep the contract`, async () => {
     const neighbour = target.neighbour();
-    const peer = await target.peer("FUZZ-VALID");
+    const peer = await target.peer(`FUZZ-VALID-${name}`, protocol.subprotocol);
     await target.newViolations();
     await fc.assert(
-      fc.asyncProperty(validCall, messageId, async ({ action, payload }, id) => {
+      fc.asyncProperty(validCall(version), messageId, async ({ action, payload }, id) => {
         const [answer, ...more] = await exchange(peer, JSON.stringify([2, id, action, payload]));
         expect(more).toEqual([]);
         const [type, , third] = head(answer, 3);
-        if (type === 4) expectCallError(answer, id, OCPP16_ERROR_CODES.property);
-        else expect(ocpp16Validator.validateResponse(action, third)).toBeUndefined();
+        if (type === 4) expectCallError(answer, id, protocol.errorCodes.property);
+        else expect(protocol.validator.validateResponse(action, third)).toBeUndefined();
         expect(await target.newViolations()).toEqual([]);
       }),
       { numRuns: 250 },

@@ -1,4 +1,4 @@
-import { OCPP16_ERROR_CODES } from "@levity/ocpp";
+import { OCPP16_ERROR_CODES, OCPP201_ERROR_CODES } from "@levity/ocpp";
 import { expect } from "vitest";
 import type { FuzzTarget } from "./fuzz-target.js";
 import type { RawPeer } from "./raw-peer.js";
@@ -11,6 +11,9 @@ export type Outcome =
 
 /** Every error code OCPP 1.6J defines. */
 export const OCPP16_CODES: ReadonlySet<string> = new Set(Object.values(OCPP16_ERROR_CODES));
+
+/** Every error code OCPP 2.0.1 defines. */
+export const OCPP201_CODES: ReadonlySet<string> = new Set(Object.values(OCPP201_ERROR_CODES));
 
 /** The first `count` elements of an answer (message type, id, then code or payload). */
 export function head(answer: string | undefined, count = 2): unknown[] {

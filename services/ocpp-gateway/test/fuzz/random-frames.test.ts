@@ -1,12 +1,13 @@
-import { OCPP16_CP_ACTIONS, OCPP16_CS_ACTIONS } from "@levity/ocpp";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectNeighbourServed, type FuzzTarget, startFuzzTarget } from "./fuzz-target.js";
-import { exchange, expectCallError, head, OCPP16_CODES } from "./outcomes.js";
+import { type FuzzedVersion, VERSIONS } from "./fuzzed-versions.js";
+import { exchange, expectCallError, head } from "./outcomes.js";
 import type { RawPeer } from "./raw-peer.js";
 
 // Property-based: frames no schema describes. Whatever arrives, the gateway answers at most once,
-// only a CALL, only with its own id, never with more than a bounded error, and counts the rest.
+// only a CALL, only with its own id, never with more than a bounded error of the peer's version,
+// and counts the rest.
 
 let target: FuzzTarget;
 
@@ -33,8 +34,12 @@ async function ignoredTotal(): Promise<number> {
   );
 }
 
-/** Sends `text` and asserts the one invariant every frame must keep. */
-async function expectSaneAnswer(peer: RawPeer, text: string): Promise<void> {
+/** Sends `text` and asserts the one invariant every frame must keep in `version`. */
+async function expectSaneAnswer(
+  version: FuzzedVersion,
+  peer: RawPeer,
+  text: string,
+): Promise<void> {
   const sent = Buffer.from(text).toString();
   const ignoredBefore = await ignoredTotal();
   const answers = await exchange(peer, sent);
@@ -54,15 +59,10 @@ async function expectSaneAnswer(peer: RawPeer, text: string): Promise<void> {
   if (frame === undefined) expect(sent).toContain(`"${String(answeredId)}"`);
   else expect(answeredId).toBe(id);
   if (answerType === 3) return;
-  expect(OCPP16_CODES.has(String(code))).toBe(true);
+  expect(version.codes.has(String(code))).toBe(true);
   expectCallError(answer, String(answeredId), String(code));
 }
 
-const actionName = fc.oneof(
-  fc.constantFrom(...OCPP16_CP_ACTIONS, ...OCPP16_CS_ACTIONS),
-  fc.string({ maxLength: 80 }),
-  fc.jsonValue({ maxDepth: 1 }),
-);
 const messageIdish = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ minLength: 120, maxLength: 140 }),
@@ -70,43 +70,54 @@ const messageIdish = fc.oneof(
 );
 
 /** Arrays shaped like OCPP-J frames: a message type (or not), an id (or not), then anything. */
-const frameShaped = fc
-  .tuple(
-    fc.oneof(
-      fc.constantFrom(2, 3, 4),
-      fc.integer({ min: -1, max: 9 }),
-      fc.jsonValue({ maxDepth: 1 }),
-    ),
-    messageIdish,
-    fc.array(fc.oneof(actionName, fc.jsonValue({ maxDepth: 3 })), { maxLength: 4 }),
-  )
-  .map(([type, id, rest]) => JSON.stringify([type, id, ...rest]));
-
-const validFrame = fc
-  .tuple(fc.string({ minLength: 1, maxLength: 36 }), fc.constantFrom(...OCPP16_CP_ACTIONS))
-  .map(([id, action]) => JSON.stringify([2, id, action, {}]));
+function frameShaped(version: FuzzedVersion): fc.Arbitrary<string> {
+  const actionName = fc.oneof(
+    fc.constantFrom(...version.chargePointActions, ...version.centralSystemActions),
+    fc.string({ maxLength: 80 }),
+    fc.jsonValue({ maxDepth: 1 }),
+  );
+  return fc
+    .tuple(
+      fc.oneof(
+        fc.constantFrom(2, 3, 4),
+        fc.integer({ min: -1, max: 9 }),
+        fc.jsonValue({ maxDepth: 1 }),
+      ),
+      messageIdish,
+      fc.array(fc.oneof(actionName, fc.jsonValue({ maxDepth: 3 })), { maxLength: 4 }),
+    )
+    .map(([type, id, rest]) => JSON.stringify([type, id, ...rest]));
+}
 
 /** A valid frame's text with a few characters cut, replaced or inserted. */
-const mutatedText = fc
-  .tuple(validFrame, fc.nat(), fc.nat({ max: 4 }), fc.string({ maxLength: 4, unit: "binary" }))
-  .map(([text, at, cut, insert]) => {
-    const position = at % (text.length + 1);
-    return text.slice(0, position) + insert + text.slice(position + cut);
-  });
+function mutatedText(version: FuzzedVersion): fc.Arbitrary<string> {
+  const validFrame = fc
+    .tuple(
+      fc.string({ minLength: 1, maxLength: 36 }),
+      fc.constantFrom(...version.chargePointActions),
+    )
+    .map(([id, action]) => JSON.stringify([2, id, action, {}]));
+  return fc
+    .tuple(validFrame, fc.nat(), fc.nat({ max: 4 }), fc.string({ maxLength: 4, unit: "binary" }))
+    .map(([text, at, cut, insert]) => {
+      const position = at % (text.length + 1);
+      return text.slice(0, position) + insert + text.slice(position + cut);
+    });
+}
 
-describe("random frames", () => {
+describe.each(VERSIONS)("random frames to a $name peer", (version) => {
   it.each([
     ["any JSON value", fc.jsonValue().map((value) => JSON.stringify(value) ?? "null"), 300],
-    ["arrays shaped like frames", frameShaped, 500],
+    ["arrays shaped like frames", frameShaped(version), 500],
     ["any string", fc.oneof(fc.string(), fc.string({ unit: "binary", maxLength: 300 })), 300],
-    ["valid frames with characters cut, replaced or inserted", mutatedText, 500],
+    ["valid frames with characters cut, replaced or inserted", mutatedText(version), 500],
   ] as const)(
-    "answers %s at most once, with the frame's own id and a 1.6 code, or ignores and counts it",
+    `answers %s at most once, with the frame's own id and a ${version.name} code, or ignores and counts it`,
     async (_name, frames, numRuns) => {
       const neighbour = target.neighbour();
-      const peer = await target.peer("FUZZ-RANDOM");
+      const peer = await target.peer(`FUZZ-RANDOM-${version.name}`, version.protocol.subprotocol);
       await fc.assert(
-        fc.asyncProperty(frames, (text) => expectSaneAnswer(peer, text)),
+        fc.asyncProperty(frames, (text) => expectSaneAnswer(version, peer, text)),
         { numRuns },
       );
       peer.destroy();

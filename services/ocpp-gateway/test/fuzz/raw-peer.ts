@@ -93,8 +93,11 @@ export class RawPeer {
     this.#read(rest);
   }
 
-  /** Opens `ws://127.0.0.1:<port>/ocpp/<identity>` offering ocpp1.6. */
-  static open(port: number, identity: string): Promise<RawPeer> {
+  /**
+   * Opens `ws://127.0.0.1:<port>/ocpp/<identity>` offering `subprotocol` alone, and fails unless the
+   * server agrees to it: a peer must never fuzz another version than the one its test names.
+   */
+  static open(port: number, identity: string, subprotocol = "ocpp1.6"): Promise<RawPeer> {
     const socket = connect(port, "127.0.0.1");
     // Each frame goes out at once: Nagle would hold a sentinel behind the frame it follows.
     socket.setNoDelay(true);
@@ -103,7 +106,7 @@ export class RawPeer {
       `GET /ocpp/${encodeURIComponent(identity)} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
       "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n" +
       `Sec-WebSocket-Key: ${randomBytes(16).toString("base64")}\r\n` +
-      "Sec-WebSocket-Protocol: ocpp1.6\r\n\r\n";
+      `Sec-WebSocket-Protocol: ${subprotocol}\r\n\r\n`;
     socket.write(request);
     return new Promise((resolve, reject) => {
       let head = Buffer.alloc(0);
@@ -113,10 +116,12 @@ export class RawPeer {
         if (end < 0) return;
         socket.off("data", onData);
         socket.off("close", onClose);
-        const status = head.subarray(0, end).toString("latin1").split(" ")[1];
-        if (status !== "101") {
+        const response = head.subarray(0, end).toString("latin1");
+        const status = response.split(" ")[1];
+        const agreed = /^sec-websocket-protocol:\s*(\S+)\s*$/im.exec(response)?.[1];
+        if (status !== "101" || agreed !== subprotocol) {
           socket.destroy();
-          reject(new Error(`handshake answered ${status}`));
+          reject(new Error(`handshake answered ${status}, agreeing to ${agreed}`));
           return;
         }
         resolve(new RawPeer(socket, head.subarray(end + 4)));
