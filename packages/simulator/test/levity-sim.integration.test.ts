@@ -182,6 +182,39 @@ describe("levity-sim", () => {
     expect(summary.callsByAction.BootNotification).toBe(10);
   });
 
+  it("plays 2.0.1's hard transaction cases: an Ended sent offline ends its transaction once, a reboot mid-charge counts", async () => {
+    const scenario = fileURLToPath(
+      new URL("../scenarios/offline-transaction.yaml", import.meta.url),
+    );
+    const orphaned = async () =>
+      sampleValue(await scrapeMetrics(metrics), "levity_projector_transactions_orphaned_total");
+    const orphanedBefore = await orphaned();
+    const { status, summary } = await sim([
+      "--url",
+      url,
+      "--scenario",
+      scenario,
+      "--protocol",
+      "ocpp2.0.1",
+    ]);
+    expect(status.code).toBe(0);
+    expect(summary.callsByProtocol).toEqual({ "ocpp2.0.1": summary.calls });
+    await eventually(async () => {
+      const scraped = await scrapeMetrics(metrics);
+      const value = (name: string, cp: string, connector?: string) =>
+        sampleValue(
+          scraped,
+          name,
+          connector ? { cp_id: cp, connector_id: connector } : { cp_id: cp },
+        );
+      expect(value("ocpp_tx_active", "OFFLINE-END", "1")).toBe(0);
+      expect(value("ocpp_cp_reconnect_during_tx_total", "OFFLINE-END")).toBe(1);
+      expect(value("ocpp_tx_active", "REBOOT-201", "1")).toBe(1);
+      expect(value("ocpp_cp_boots_during_tx_total", "REBOOT-201")).toBe(1);
+    });
+    expect(await orphaned()).toBe(orphanedBefore);
+  });
+
   it("plays a scenario file and logs every acknowledged call", async () => {
     const scenario = join(dataDir, "reboot-mid-charge.yaml");
     const ackLog = join(dataDir, "acks.jsonl");
