@@ -1,6 +1,12 @@
 import { COMMAND_FAILURES } from "@levity/events";
 import { COMMAND_ACTIONS, COMMAND_DURATION_BUCKETS, outcomeKey } from "../state/commands.js";
-import type { CpState, ProjectionState } from "../state/projection-state.js";
+import {
+  type CpState,
+  type Histogram,
+  type ProjectionState,
+  TRANSACTION_DURATION_BUCKETS,
+  TRANSACTION_ENERGY_BUCKETS,
+} from "../state/projection-state.js";
 import { labelValue } from "./label-value.js";
 
 /** A metric family the projector derives from its state: what dashboards and alerts may read. */
@@ -101,6 +107,46 @@ const COMMANDS: readonly FleetFamily[] = [
   },
 ];
 
+/** A histogram family without labels, from a state histogram kept in thousandths of its unit. */
+function fleetHistogram(
+  name: string,
+  help: string,
+  bounds: readonly number[],
+  of: (view: ProjectionView) => Histogram,
+): FleetFamily {
+  return {
+    name,
+    type: "histogram",
+    help,
+    labels: [],
+    write: (out, view) => {
+      const histogram = of(view);
+      bounds.forEach((le, index) => {
+        out.push(`${name}_bucket{le="${le}"} ${histogram.buckets[index] ?? 0}`);
+      });
+      out.push(`${name}_bucket{le="+Inf"} ${histogram.count}`);
+      out.push(`${name}_sum ${histogram.sum / 1000}`);
+      out.push(`${name}_count ${histogram.count}`);
+    },
+  };
+}
+
+/** Transactions the charge points stopped: how long they ran and what they delivered. */
+const TRANSACTIONS: readonly FleetFamily[] = [
+  fleetHistogram(
+    "ocpp_transaction_duration_seconds",
+    "Duration of the transactions charge points stopped, on their clocks, seconds",
+    TRANSACTION_DURATION_BUCKETS,
+    (view) => view.state.transactions.durations,
+  ),
+  fleetHistogram(
+    "ocpp_transaction_energy_wh",
+    "Energy delivered by the transactions charge points stopped, Wh",
+    TRANSACTION_ENERGY_BUCKETS,
+    (view) => view.state.transactions.energy,
+  ),
+];
+
 /** The fleet-wide families. */
 export const FLEET_FAMILIES: readonly FleetFamily[] = [
   {
@@ -132,6 +178,7 @@ export const FLEET_FAMILIES: readonly FleetFamily[] = [
   },
   DROPPED,
   ...COMMANDS,
+  ...TRANSACTIONS,
 ];
 
 /** The per-charge-point families, with the exact names the dashboard and alerts use. */
@@ -261,6 +308,31 @@ export const CP_FAMILIES: readonly CpFamily[] = [
         `ocpp_cp_info{${cp},vendor="${labelValue(vendor)}",model="${labelValue(model)}",firmware="${labelValue(firmware)}",protocol="${labelValue(s.protocol ?? "")}"} 1`,
       );
     },
+  },
+  {
+    name: "ocpp_cp_energy_delivered_wh_total",
+    type: "counter",
+    help: "Energy delivered in transactions, Wh: the import register's increments (never negative, never twice; see docs/metrics.md)",
+    labels: ["cp_id"],
+    write: (out, cp, s) => out.push(`ocpp_cp_energy_delivered_wh_total{${cp}} ${s.energyWh}`),
+  },
+  {
+    name: "ocpp_cp_power_w",
+    type: "gauge",
+    help: "Latest Power.Active.Import in watts during a transaction (un-phased, else the phases' sum); 0 outside one",
+    labels: ["cp_id", "connector_id"],
+    write: (out, cp, s) => {
+      for (const [id, connector] of Object.entries(s.connectors)) {
+        out.push(`ocpp_cp_power_w{${cp},connector_id="${labelValue(id)}"} ${connector.powerW}`);
+      }
+    },
+  },
+  {
+    name: "ocpp_transactions_total",
+    type: "counter",
+    help: "Transactions that ended: stopped by the charge point, or orphaned by its connector moving on",
+    labels: ["cp_id"],
+    write: (out, cp, s) => out.push(`ocpp_transactions_total{${cp}} ${s.transactions}`),
   },
 ];
 

@@ -9,11 +9,12 @@ import {
   CommandRequestSchema,
   CpStateSchema,
   GatewayStateSchema,
+  HistogramSchema,
   SessionStateSchema,
 } from "../state/state-schema.js";
 
 /** Bumped whenever the projection's state or its meaning changes: older snapshots are then ignored. */
-export const SNAPSHOT_VERSION = 3;
+export const SNAPSHOT_VERSION = 4;
 
 const entries = <T extends Parameters<typeof Type.Tuple>[0][1]>(value: T) =>
   Type.Array(Type.Tuple([Type.String(), value]));
@@ -38,6 +39,7 @@ const SnapshotSchema = Type.Object({
     durations: entries(CommandDurationsSchema),
     sweptAt: Type.Integer({ minimum: 0 }),
   }),
+  transactions: Type.Object({ durations: HistogramSchema, energy: HistogramSchema }),
 });
 
 const validate = new Ajv({ strict: true }).compile<Static<typeof SnapshotSchema>>(SnapshotSchema);
@@ -70,6 +72,7 @@ export async function encodeSnapshot(snapshot: Snapshot): Promise<Uint8Array> {
       durations: [...state.commands.durations],
       sweptAt: state.commands.sweptAt,
     },
+    transactions: state.transactions,
   };
   return compress(Buffer.from(JSON.stringify(body)));
 }
@@ -113,6 +116,7 @@ export async function decodeSnapshot(
           durations: ImmutableMap(value.commands.durations),
           sweptAt: value.commands.sweptAt,
         },
+        transactions: value.transactions,
       },
     },
   };

@@ -1,17 +1,30 @@
-import type { PayloadOf } from "@levity/events";
-import { measuredCurrent } from "./measured-current.js";
-import type { ConnectorState, CpState } from "./projection-state.js";
+import type { MeterSample, PayloadOf } from "@levity/events";
+import { measuredCurrent, measuredPower } from "./measurements.js";
+import { applyReading, registerReadings } from "./meter-register.js";
+import type {
+  ConnectorState,
+  CpState,
+  EndedTransactionState,
+  TransactionState,
+} from "./projection-state.js";
 
 // Pure updates of one charge point's state. Each returns a new CpState (and how many
 // transactions it ended without a StopTransaction), never modifying its input.
 
-const IDLE: ConnectorState = { transaction: null, currentA: 0 };
+const IDLE: ConnectorState = { transaction: null, currentA: 0, powerW: 0 };
 // A connector in these states has no transaction (OCPP 1.6, 4.9): one still open never got its stop.
 const NO_TRANSACTION_STATUSES = new Set(["Available", "Preparing"]);
+
+/** A transaction the charger stopped: its duration (charger's clock) and energy, for the fleet. */
+export interface EndedTransaction {
+  readonly durationMs: number;
+  readonly energyWh: number;
+}
 
 export interface CpUpdate {
   readonly cp: CpState;
   readonly orphaned: number;
+  readonly ended?: EndedTransaction;
   /** A new error code was not counted because the charge point has `maxErrorTypes` already. */
   readonly errorTypeDropped?: boolean;
 }
@@ -80,13 +93,13 @@ export function fault(
   };
 }
 
-export function status(cp: CpState, payload: PayloadOf<"cp.status">): CpUpdate {
+export function status(cp: CpState, payload: PayloadOf<"cp.status">, ts: number): CpUpdate {
   if (payload.evseId === 0) return { cp, orphaned: 0 };
   const key = keyOf(payload.evseId);
   const connector = cp.connectors[key];
   if (!connector) return { cp: withConnector(cp, key, IDLE), orphaned: 0 };
   if (connector.transaction && NO_TRANSACTION_STATUSES.has(payload.status)) {
-    return { cp: withConnector(cp, key, IDLE), orphaned: 1 };
+    return { cp: orphan(withConnector(cp, key, IDLE), connector.transaction.id, ts), orphaned: 1 };
   }
   return { cp, orphaned: 0 };
 }
@@ -94,14 +107,16 @@ export function status(cp: CpState, payload: PayloadOf<"cp.status">): CpUpdate {
 // How many ended transaction ids a charge point remembers against late starts and updates.
 const MAX_ENDED_TRANSACTIONS = 16;
 
-function hasEnded(cp: CpState, transactionId: string): boolean {
-  return cp.endedTransactions?.includes(transactionId) ?? false;
+function endedEntry(cp: CpState, transactionId: string): EndedTransactionState | undefined {
+  return cp.endedTransactions?.find((entry) => entry.id === transactionId);
 }
 
-// A sorted set, so it is the same whatever order the ends arrived in.
-function withEnded(cp: CpState, transactionId: string): CpState {
-  if (hasEnded(cp, transactionId)) return cp;
-  const ended = [...(cp.endedTransactions ?? []), transactionId].sort();
+// Sorted by id, so it is the same whatever order the ends arrived in.
+function withEnded(cp: CpState, entry: EndedTransactionState): CpState {
+  const ended = [
+    ...(cp.endedTransactions ?? []).filter((known) => known.id !== entry.id),
+    entry,
+  ].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   if (ended.length > MAX_ENDED_TRANSACTIONS) ended.shift();
   return { ...cp, endedTransactions: ended };
 }
@@ -119,6 +134,63 @@ function transactionKey(cp: CpState, transactionId: string, evseId?: number): st
 }
 
 /**
+ * Applies what samples measured to the transaction open on `key`: the register's increments as
+ * energy delivered (to the transaction and the charge point), and the latest current and power.
+ */
+function metered(cp: CpState, key: string, samples: readonly MeterSample[]): CpState {
+  const connector = cp.connectors[key];
+  const transaction = connector?.transaction;
+  if (!connector || !transaction) return cp;
+  let track: TransactionState = transaction;
+  let delivered = 0;
+  for (const reading of registerReadings(samples)) {
+    const applied = applyReading(track, reading);
+    track = { ...track, ...applied.track };
+    delivered += applied.deltaWh;
+  }
+  const next = withConnector(cp, key, {
+    transaction: track,
+    currentA: measuredCurrent(samples) ?? connector.currentA,
+    powerW: measuredPower(samples) ?? connector.powerW,
+  });
+  return delivered > 0 ? { ...next, energyWh: next.energyWh + delivered } : next;
+}
+
+/** The charge point with one more transaction ended. */
+function counted(cp: CpState): CpState {
+  return { ...cp, transactions: cp.transactions + 1 };
+}
+
+/** A transaction ended without its stop: counted, and remembered so a late stop is not counted again. */
+function orphan(cp: CpState, transactionId: string, ts: number): CpState {
+  return counted(withEnded(cp, { id: transactionId, stoppedAt: ts, observed: true }));
+}
+
+/**
+ * The start of a transaction whose stop came first (events sent out of order): its duration
+ * and the energy between its start and stop registers are counted now, once.
+ */
+function startedAfterStop(
+  cp: CpState,
+  ended: EndedTransactionState,
+  payload: PayloadOf<"tx.started">,
+): CpUpdate {
+  let energyWh = 0;
+  if (payload.meterStartWh !== undefined && ended.stopWh !== undefined) {
+    const start = { energyWh: 0, registerWh: payload.meterStartWh, registerAt: payload.timestamp };
+    energyWh = applyReading(start, { at: ended.stoppedAt, wh: ended.stopWh }).deltaWh;
+  }
+  return {
+    cp: withEnded(
+      { ...cp, energyWh: cp.energyWh + energyWh },
+      { id: ended.id, stoppedAt: ended.stoppedAt, observed: true },
+    ),
+    orphaned: 0,
+    ended: { durationMs: Math.max(0, ended.stoppedAt - payload.timestamp), energyWh },
+  };
+}
+
+/**
  * Opens a transaction on its EVSE. A transaction already ended, or already open, is not opened
  * again (2.0.1 repeats events it got no answer to). A live start on an EVSE whose previous
  * transaction never got its stop ends that one as orphaned; an `offline` start (sent after a
@@ -133,20 +205,30 @@ export function transactionStarted(
   const key = keyOf(payload.evseId);
   const previous = cp.connectors[key]?.transaction;
   if (previous?.id === payload.transactionId) return { cp: next, orphaned: 0 };
+  const ended = endedEntry(cp, payload.transactionId);
   // An ended one is history: its EVSE is known from now on, as it would be had the start come first.
-  if (hasEnded(cp, payload.transactionId))
-    return { cp: cp.connectors[key] ? next : withConnector(next, key, IDLE), orphaned: 0 };
+  if (ended) {
+    const known = cp.connectors[key] ? next : withConnector(next, key, IDLE);
+    return ended.observed ? { cp: known, orphaned: 0 } : startedAfterStop(known, ended, payload);
+  }
   if (previous && payload.offline) return { cp: next, orphaned: 0 };
-  const current = payload.samples ? measuredCurrent(payload.samples) : undefined;
-  const opened = withConnector(next, key, {
+  const start = payload.meterStartWh;
+  const opened = withConnector(previous ? orphan(next, previous.id, ts) : next, key, {
     transaction: {
       id: payload.transactionId,
       startedAt: ts,
+      startTimestamp: payload.timestamp,
+      energyWh: 0,
+      ...(start === undefined ? {} : { registerWh: start, registerAt: payload.timestamp }),
       ...(payload.seqNo === undefined ? {} : { seqNo: payload.seqNo }),
     },
-    currentA: current ?? 0,
+    currentA: 0,
+    powerW: 0,
   });
-  return { cp: opened, orphaned: previous ? 1 : 0 };
+  return {
+    cp: payload.samples ? metered(opened, key, payload.samples) : opened,
+    orphaned: previous ? 1 : 0,
+  };
 }
 
 /**
@@ -169,12 +251,12 @@ export function transactionUpdated(
     payload.seqNo <= transaction.seqNo
   )
     return next;
-  const current = payload.samples ? measuredCurrent(payload.samples) : undefined;
-  return withConnector(next, key, {
+  const sequenced = withConnector(next, key, {
+    ...connector,
     transaction:
       payload.seqNo === undefined ? transaction : { ...transaction, seqNo: payload.seqNo },
-    currentA: current ?? connector.currentA,
   });
+  return payload.samples ? metered(sequenced, key, payload.samples) : sequenced;
 }
 
 /**
@@ -185,21 +267,50 @@ export function transactionStopped(
   cp: CpState,
   payload: PayloadOf<"tx.stopped">,
   ts: number,
-): CpState {
-  const next = withEnded(touched(cp, ts), payload.transactionId);
+): CpUpdate {
+  const next = touched(cp, ts);
+  if (endedEntry(cp, payload.transactionId)) return { cp: next, orphaned: 0 };
+  const stop: MeterSample[] =
+    payload.meterStopWh === undefined
+      ? []
+      : [
+          {
+            timestamp: payload.timestamp,
+            measurand: "Energy.Active.Import.Register",
+            unit: "Wh",
+            value: payload.meterStopWh,
+          },
+        ];
+  const readings = [...(payload.samples ?? []), ...stop];
   const key = transactionKey(cp, payload.transactionId, payload.evseId);
-  if (key === undefined || cp.connectors[key]?.transaction?.id !== payload.transactionId)
-    return next;
-  return withConnector(next, key, IDLE);
+  const transaction = key === undefined ? undefined : cp.connectors[key]?.transaction;
+  const entry = { id: payload.transactionId, stoppedAt: payload.timestamp };
+  if (key === undefined || transaction?.id !== payload.transactionId) {
+    // Its start is not known (yet): counted as ended now, measured if the start comes later.
+    const stopWh = registerReadings(readings).at(-1)?.wh;
+    const remembered = { ...entry, observed: false, ...(stopWh === undefined ? {} : { stopWh }) };
+    return { cp: counted(withEnded(next, remembered)), orphaned: 0 };
+  }
+  const final = metered(next, key, readings);
+  const energyWh = final.connectors[key]?.transaction?.energyWh ?? 0;
+  return {
+    cp: counted(withEnded(withConnector(final, key, IDLE), { ...entry, observed: true })),
+    orphaned: 0,
+    ended: {
+      durationMs: Math.max(0, payload.timestamp - transaction.startTimestamp),
+      energyWh,
+    },
+  };
 }
 
 export function meterValues(cp: CpState, payload: PayloadOf<"meter.values">): CpState {
-  const current = measuredCurrent(payload.samples);
-  if (current === undefined) return cp;
   const key = keyOf(payload.evseId);
   const connector = cp.connectors[key] ?? IDLE;
-  // Samples of a transaction that already ended must not revive its current.
-  if (payload.transactionId !== undefined && connector.transaction?.id !== payload.transactionId)
-    return cp;
+  const transaction = connector.transaction;
+  // Samples of a transaction that already ended must not revive its current nor count energy.
+  if (payload.transactionId !== undefined && transaction?.id !== payload.transactionId) return cp;
+  if (transaction) return metered(cp, key, payload.samples);
+  const current = measuredCurrent(payload.samples);
+  if (current === undefined) return cp;
   return withConnector(cp, key, { ...connector, currentA: current });
 }

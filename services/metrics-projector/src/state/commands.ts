@@ -1,6 +1,11 @@
 import type { CommandEvent } from "@levity/events";
 import { OCPP16_COMMAND_ACTIONS, OCPP201_COMMAND_ACTIONS } from "@levity/ocpp";
-import type { CommandsState, ProjectionState } from "./projection-state.js";
+import {
+  type CommandsState,
+  emptyHistogram,
+  observe,
+  type ProjectionState,
+} from "./projection-state.js";
 
 // Pure updates of the commands' state: what is in flight, and how each command ended.
 
@@ -56,7 +61,7 @@ export function commandEvent(state: ProjectionState, event: CommandEvent): Proje
           request.action,
           outcome,
         ),
-        durations: observe(
+        durations: observeDuration(
           commands.durations,
           request.action,
           Math.max(0, event.ts - request.requestedAt) / 1000,
@@ -75,23 +80,13 @@ function count(commands: CommandsState, action: string, outcome: string): Comman
   };
 }
 
-function observe(
+function observeDuration(
   durations: CommandsState["durations"],
   action: string,
   seconds: number,
 ): CommandsState["durations"] {
-  const known = durations.get(action) ?? {
-    buckets: COMMAND_DURATION_BUCKETS.map(() => 0),
-    sum: 0,
-    count: 0,
-  };
-  return durations.set(action, {
-    buckets: known.buckets.map((n, i) =>
-      seconds <= (COMMAND_DURATION_BUCKETS[i] ?? Number.POSITIVE_INFINITY) ? n + 1 : n,
-    ),
-    sum: known.sum + seconds,
-    count: known.count + 1,
-  });
+  const known = durations.get(action) ?? emptyHistogram(COMMAND_DURATION_BUCKETS);
+  return durations.set(action, observe(known, COMMAND_DURATION_BUCKETS, seconds));
 }
 
 /** Counts requests past their deadline by more than `LOST_AFTER_MS` as lost; at most once a minute of event time. */

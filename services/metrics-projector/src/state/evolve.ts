@@ -1,7 +1,15 @@
 import { type CpEvent, type DecodedBatch, isCpEvent, type LevityEvent } from "@levity/events";
 import * as ChargePoints from "./charge-points.js";
 import { commandEvent } from "./commands.js";
-import { inTransaction, newCp, type ProjectionState } from "./projection-state.js";
+import {
+  type EndedTransactions,
+  inTransaction,
+  newCp,
+  observe,
+  type ProjectionState,
+  TRANSACTION_DURATION_BUCKETS,
+  TRANSACTION_ENERGY_BUCKETS,
+} from "./projection-state.js";
 import {
   closeSession,
   ensureSession,
@@ -99,7 +107,7 @@ function chargePointEvent(
       update = { cp: ChargePoints.heartbeat(cp, event.ts), orphaned: 0 };
       break;
     case "cp.status":
-      update = ChargePoints.status(cp, event.payload);
+      update = ChargePoints.status(cp, event.payload, event.ts);
       break;
     case "cp.fault":
       update = ChargePoints.fault(cp, event.payload, event.ts, limits.maxErrorTypes);
@@ -111,7 +119,7 @@ function chargePointEvent(
       update = { cp: ChargePoints.transactionUpdated(cp, event.payload, event.ts), orphaned: 0 };
       break;
     case "tx.stopped":
-      update = { cp: ChargePoints.transactionStopped(cp, event.payload, event.ts), orphaned: 0 };
+      update = ChargePoints.transactionStopped(cp, event.payload, event.ts);
       break;
     case "meter.values":
       update = { cp: ChargePoints.meterValues(cp, event.payload), orphaned: 0 };
@@ -122,10 +130,26 @@ function chargePointEvent(
   return {
     ...next,
     cps: next.cps.set(event.cpId, update.cp),
+    transactions: update.ended
+      ? endedTransaction(next.transactions, update.ended)
+      : next.transactions,
     orphanedTransactions: next.orphanedTransactions + update.orphaned,
     dropped: update.errorTypeDropped
       ? { ...next.dropped, errorTypes: next.dropped.errorTypes + 1 }
       : next.dropped,
+  };
+}
+
+const MILLI_DURATION_BOUNDS = TRANSACTION_DURATION_BUCKETS.map((seconds) => seconds * 1000);
+const MILLI_ENERGY_BOUNDS = TRANSACTION_ENERGY_BUCKETS.map((wh) => wh * 1000);
+
+function endedTransaction(
+  transactions: EndedTransactions,
+  ended: ChargePoints.EndedTransaction,
+): EndedTransactions {
+  return {
+    durations: observe(transactions.durations, MILLI_DURATION_BOUNDS, ended.durationMs),
+    energy: observe(transactions.energy, MILLI_ENERGY_BOUNDS, Math.round(ended.energyWh * 1000)),
   };
 }
 

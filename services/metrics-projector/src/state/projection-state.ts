@@ -6,13 +6,17 @@ import type {
   ConnectorStateSchema,
   CpInfoSchema,
   CpStateSchema,
+  EndedTransactionSchema,
   GatewayStateSchema,
+  HistogramSchema,
   SessionStateSchema,
   TransactionStateSchema,
 } from "./state-schema.js";
 
 /** A transaction in progress on one connector. */
 export type TransactionState = Readonly<Static<typeof TransactionStateSchema>>;
+/** A transaction the charge point stopped, as remembered. */
+export type EndedTransactionState = Readonly<Static<typeof EndedTransactionSchema>>;
 /** One connector of a charge point. */
 export type ConnectorState = Readonly<Static<typeof ConnectorStateSchema>>;
 /** What the latest BootNotification said the charge point is. */
@@ -28,6 +32,41 @@ export type GatewayState = Readonly<Static<typeof GatewayStateSchema>>;
 export type CommandRequestState = Readonly<Static<typeof CommandRequestSchema>>;
 /** How long one action's commands took: cumulative bucket counts, sum and count, as a histogram. */
 export type CommandDurations = Readonly<Static<typeof CommandDurationsSchema>>;
+
+/** A histogram: bucket counts (one per upper bound), sum and count. */
+export type Histogram = Readonly<Static<typeof HistogramSchema>>;
+
+/** Upper bounds of the fleet's transaction duration histogram, seconds. */
+export const TRANSACTION_DURATION_BUCKETS = [
+  60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400,
+] as const;
+/** Upper bounds of the fleet's transaction energy histogram, Wh. */
+export const TRANSACTION_ENERGY_BUCKETS = [
+  100, 500, 1000, 2500, 5000, 10000, 20000, 40000, 80000, 150000,
+] as const;
+
+/** An empty histogram over `bounds`. */
+export function emptyHistogram(bounds: readonly number[]): Histogram {
+  return { buckets: bounds.map(() => 0), sum: 0, count: 0 };
+}
+
+/** `histogram` with `value` observed. */
+export function observe(histogram: Histogram, bounds: readonly number[], value: number): Histogram {
+  return {
+    buckets: histogram.buckets.map((n, i) => (value <= (bounds[i] ?? Infinity) ? n + 1 : n)),
+    sum: histogram.sum + value,
+    count: histogram.count + 1,
+  };
+}
+
+/**
+ * Transactions that ended with a stop the charger sent: how long they ran (in ms) and what they
+ * delivered (in mWh). Whole thousandths, so the sums are exact whatever order transactions end in.
+ */
+export interface EndedTransactions {
+  readonly durations: Histogram;
+  readonly energy: Histogram;
+}
 
 /** The commands sent to charge points: in flight, and how each ended. */
 export interface CommandsState {
@@ -51,6 +90,7 @@ export interface ProjectionState {
   /** Events and error codes not kept because a limit was reached. */
   readonly dropped: { readonly chargePoints: number; readonly errorTypes: number };
   readonly commands: CommandsState;
+  readonly transactions: EndedTransactions;
 }
 
 export const EMPTY_STATE: ProjectionState = {
@@ -65,6 +105,10 @@ export const EMPTY_STATE: ProjectionState = {
     outcomes: ImmutableMap(),
     durations: ImmutableMap(),
     sweptAt: 0,
+  },
+  transactions: {
+    durations: emptyHistogram(TRANSACTION_DURATION_BUCKETS),
+    energy: emptyHistogram(TRANSACTION_ENERGY_BUCKETS),
   },
 };
 
@@ -85,6 +129,8 @@ export function newCp(at: number): CpState {
     sessions: [],
     connectors: {},
     endedInTransaction: false,
+    energyWh: 0,
+    transactions: 0,
   };
 }
 

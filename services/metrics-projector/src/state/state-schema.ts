@@ -9,14 +9,33 @@ const Count = Type.Integer({ minimum: 0 });
 export const TransactionStateSchema = Type.Object({
   id: Type.String(),
   startedAt: Ms,
+  /** The charger's time of the start: a transaction's duration is on the charger's clock. */
+  startTimestamp: Ms,
   /** The highest 2.0.1 seqNo whose measurements were applied: an older or repeated one is not. */
   seqNo: Type.Optional(Count),
+  /** Energy delivered so far, from the import register (see meter-register.ts). */
+  energyWh: Type.Number({ minimum: 0 }),
+  registerWh: Type.Optional(Type.Number()),
+  registerAt: Type.Optional(Ms),
 });
 
 export const ConnectorStateSchema = Type.Object({
   transaction: Type.Union([TransactionStateSchema, Type.Null()]),
   /** Latest measured Current.Import, amperes; 0 once the transaction ends. */
   currentA: Type.Number(),
+  /** Latest Power.Active.Import during a transaction, watts; 0 outside one. */
+  powerW: Type.Number(),
+});
+
+/** A transaction the charge point stopped, remembered so its late or repeated events change nothing. */
+export const EndedTransactionSchema = Type.Object({
+  id: Type.String(),
+  /** The charger's time of the stop. */
+  stoppedAt: Ms,
+  /** The register at the stop, when the stop came before the start. */
+  stopWh: Type.Optional(Type.Number()),
+  /** Whether its duration and energy were counted in the fleet's histograms. */
+  observed: Type.Boolean(),
 });
 
 export const CpInfoSchema = Type.Object({
@@ -46,11 +65,15 @@ export const CpStateSchema = Type.Object({
   endedInTransaction: Type.Boolean(),
   /**
    * Ids of the latest transactions that ended (a bounded set, sorted): a late or repeated start or
-   * update of one never opens it again. Absent in snapshots taken before 2.0.1.
+   * update of one never opens it again.
    */
-  endedTransactions: Type.Optional(Type.Array(Type.String())),
-  /** The OCPP subprotocol of its latest session. Absent in snapshots taken before 2.0.1. */
+  endedTransactions: Type.Optional(Type.Array(EndedTransactionSchema)),
+  /** The OCPP subprotocol of its latest session. */
   protocol: Type.Optional(Type.String()),
+  /** Energy delivered in its transactions, Wh. */
+  energyWh: Type.Number({ minimum: 0 }),
+  /** Transactions that ended (stopped, or orphaned by the connector moving on). */
+  transactions: Count,
 });
 
 export const SessionStateSchema = Type.Object({
@@ -77,8 +100,11 @@ export const CommandRequestSchema = Type.Object({
   deadline: Ms,
 });
 
-export const CommandDurationsSchema = Type.Object({
+/** A histogram's bucket counts (one per upper bound, each counting what is at most it), sum and count. */
+export const HistogramSchema = Type.Object({
   buckets: Type.Array(Count),
   sum: Type.Number({ minimum: 0 }),
   count: Count,
 });
+
+export const CommandDurationsSchema = HistogramSchema;

@@ -160,15 +160,19 @@ describe("the contract's size limits", () => {
     for (const event of events) expect(validateEvent(asJson(event))).toMatchObject({ ok: true });
     // The latest samples (timestamp at + 6) without a phase: i = 6 (mod 14), the last one 1994.
     const charging = fold(events.slice(0, 3)).cps.get(where.cpId)?.connectors["65535"];
-    expect(charging).toEqual({
-      transaction: { id: tx, startedAt: expect.any(Number) },
+    expect(charging).toMatchObject({
+      transaction: { id: tx, energyWh: 0, registerWh: -Number.MAX_VALUE },
       currentA: 1994,
+      powerW: 0,
     });
     const state = fold(events);
     expect(state.cps.get(where.cpId)?.connectors["65535"]).toEqual({
       transaction: null,
       currentA: 0,
+      powerW: 0,
     });
+    // A stop register of MAX_VALUE over the most negative start is no honest climb: nothing counted.
+    expect(state.cps.get(where.cpId)?.energyWh).toBe(0);
     expectWellFormed(state, LIMITS);
     await renderedSamples(state);
   });
