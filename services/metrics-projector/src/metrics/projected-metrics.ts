@@ -1,4 +1,5 @@
 import { COMMAND_FAILURES } from "@levity/events";
+import { CONNECTOR_STATUSES } from "../state/charge-points.js";
 import { COMMAND_ACTIONS, COMMAND_DURATION_BUCKETS, outcomeKey } from "../state/commands.js";
 import {
   type CpState,
@@ -147,6 +148,41 @@ const TRANSACTIONS: readonly FleetFamily[] = [
   ),
 ];
 
+/** Roll-ups for the dashboard's top row: counted here, so no query scans every charge point. */
+const ROLL_UPS: readonly FleetFamily[] = [
+  {
+    name: "ocpp_connectors_by_status",
+    type: "gauge",
+    help: "Connectors in each status of the fixed set, fleet-wide",
+    labels: ["status"],
+    write: (out, view) => {
+      const counts = new Map<string, number>(CONNECTOR_STATUSES.map((status) => [status, 0]));
+      for (const cp of view.state.cps.values()) {
+        for (const connector of Object.values(cp.connectors)) {
+          const status = connector.status;
+          if (status !== undefined) counts.set(status, (counts.get(status) ?? 0) + 1);
+        }
+      }
+      for (const [status, count] of counts)
+        out.push(`ocpp_connectors_by_status{status="${status}"} ${count}`);
+    },
+  },
+  {
+    name: "ocpp_charge_points",
+    type: "gauge",
+    help: "Charge points by the protocol of their latest session and the vendor and firmware of their latest boot (empty until known)",
+    labels: ["protocol", "vendor", "firmware"],
+    write: (out, view) => {
+      const counts = new Map<string, number>();
+      for (const cp of view.state.cps.values()) {
+        const labels = `protocol="${labelValue(cp.protocol ?? "")}",vendor="${labelValue(cp.info?.vendor ?? "")}",firmware="${labelValue(cp.info?.firmware ?? "")}"`;
+        counts.set(labels, (counts.get(labels) ?? 0) + 1);
+      }
+      for (const [labels, count] of counts) out.push(`ocpp_charge_points{${labels}} ${count}`);
+    },
+  },
+];
+
 /** The fleet-wide families. */
 export const FLEET_FAMILIES: readonly FleetFamily[] = [
   {
@@ -179,6 +215,7 @@ export const FLEET_FAMILIES: readonly FleetFamily[] = [
   DROPPED,
   ...COMMANDS,
   ...TRANSACTIONS,
+  ...ROLL_UPS,
 ];
 
 /** The per-charge-point families, with the exact names the dashboard and alerts use. */
@@ -324,6 +361,37 @@ export const CP_FAMILIES: readonly CpFamily[] = [
     write: (out, cp, s) => {
       for (const [id, connector] of Object.entries(s.connectors)) {
         out.push(`ocpp_cp_power_w{${cp},connector_id="${labelValue(id)}"} ${connector.powerW}`);
+      }
+    },
+  },
+  {
+    name: "ocpp_connector_status",
+    type: "gauge",
+    help: "A state set: 1 for the connector's current status, 0 for the others of the fixed set (1.6's and 2.0.1's statuses)",
+    labels: ["cp_id", "connector_id", "status"],
+    write: (out, cp, s) => {
+      for (const [id, connector] of Object.entries(s.connectors)) {
+        if (connector.status === undefined) continue;
+        const connectorLabel = labelValue(id);
+        for (const status of CONNECTOR_STATUSES) {
+          out.push(
+            `ocpp_connector_status{${cp},connector_id="${connectorLabel}",status="${status}"} ${connector.status === status ? 1 : 0}`,
+          );
+        }
+      }
+    },
+  },
+  {
+    name: "ocpp_connector_status_since_ts",
+    type: "gauge",
+    help: "Unix seconds when the connector entered its current status (the gateway's receive time)",
+    labels: ["cp_id", "connector_id"],
+    write: (out, cp, s) => {
+      for (const [id, connector] of Object.entries(s.connectors)) {
+        if (connector.statusSince === undefined) continue;
+        out.push(
+          `ocpp_connector_status_since_ts{${cp},connector_id="${labelValue(id)}"} ${seconds(connector.statusSince)}`,
+        );
       }
     },
   },

@@ -93,15 +93,39 @@ export function fault(
   };
 }
 
+/**
+ * The statuses a connector can report, 1.6's and 2.0.1's: the fixed set of the connector status
+ * series. Any other value (no gateway stores one) leaves the status as it was.
+ */
+export const CONNECTOR_STATUSES = [
+  "Available",
+  "Preparing",
+  "Charging",
+  "SuspendedEVSE",
+  "SuspendedEV",
+  "Finishing",
+  "Reserved",
+  "Unavailable",
+  "Faulted",
+  "Occupied",
+] as const;
+const KNOWN_STATUSES: ReadonlySet<string> = new Set(CONNECTOR_STATUSES);
+
+/** The connector in `status` from `ts`, or since it entered it, if it was already in it. */
+function inStatus(connector: ConnectorState, status: string, ts: number): ConnectorState {
+  if (!KNOWN_STATUSES.has(status) || connector.status === status) return connector;
+  return { ...connector, status, statusSince: ts };
+}
+
 export function status(cp: CpState, payload: PayloadOf<"cp.status">, ts: number): CpUpdate {
   if (payload.evseId === 0) return { cp, orphaned: 0 };
   const key = keyOf(payload.evseId);
-  const connector = cp.connectors[key];
-  if (!connector) return { cp: withConnector(cp, key, IDLE), orphaned: 0 };
+  const connector = cp.connectors[key] ?? IDLE;
   if (connector.transaction && NO_TRANSACTION_STATUSES.has(payload.status)) {
-    return { cp: orphan(withConnector(cp, key, IDLE), connector.transaction.id, ts), orphaned: 1 };
+    const idle = { ...inStatus(connector, payload.status, ts), ...IDLE };
+    return { cp: orphan(withConnector(cp, key, idle), connector.transaction.id, ts), orphaned: 1 };
   }
-  return { cp, orphaned: 0 };
+  return { cp: withConnector(cp, key, inStatus(connector, payload.status, ts)), orphaned: 0 };
 }
 
 // How many ended transaction ids a charge point remembers against late starts and updates.
@@ -149,6 +173,7 @@ function metered(cp: CpState, key: string, samples: readonly MeterSample[]): CpS
     delivered += applied.deltaWh;
   }
   const next = withConnector(cp, key, {
+    ...connector,
     transaction: track,
     currentA: measuredCurrent(samples) ?? connector.currentA,
     powerW: measuredPower(samples) ?? connector.powerW,
@@ -214,6 +239,7 @@ export function transactionStarted(
   if (previous && payload.offline) return { cp: next, orphaned: 0 };
   const start = payload.meterStartWh;
   const opened = withConnector(previous ? orphan(next, previous.id, ts) : next, key, {
+    ...(cp.connectors[key] ?? IDLE),
     transaction: {
       id: payload.transactionId,
       startedAt: ts,
@@ -294,7 +320,12 @@ export function transactionStopped(
   const final = metered(next, key, readings);
   const energyWh = final.connectors[key]?.transaction?.energyWh ?? 0;
   return {
-    cp: counted(withEnded(withConnector(final, key, IDLE), { ...entry, observed: true })),
+    cp: counted(
+      withEnded(withConnector(final, key, { ...final.connectors[key], ...IDLE }), {
+        ...entry,
+        observed: true,
+      }),
+    ),
     orphaned: 0,
     ended: {
       durationMs: Math.max(0, payload.timestamp - transaction.startTimestamp),

@@ -25,6 +25,9 @@ export const ConnectorStateSchema = Type.Object({
   currentA: Type.Number(),
   /** Latest Power.Active.Import during a transaction, watts; 0 outside one. */
   powerW: Type.Number(),
+  /** Its latest status of the fixed set (CONNECTOR_STATUSES), and since when (event time). */
+  status: Type.Optional(Type.String()),
+  statusSince: Type.Optional(Ms),
 });
 
 /** A transaction the charge point stopped, remembered so its late or repeated events change nothing. */
