@@ -20,7 +20,7 @@ async function promtool(args: string[]) {
 describe("the Prometheus alerting rules", () => {
   it("pass promtool check rules", async () => {
     const { code, output } = await promtool(["check", "rules", RULES]);
-    expect(output).toContain("SUCCESS: 9 rules found");
+    expect(output).toContain("SUCCESS: 10 rules found");
     expect(code).toBe(0);
   });
 

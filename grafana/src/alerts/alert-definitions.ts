@@ -34,7 +34,7 @@ const dayDelta = (metric: string) =>
 const connectedNow = "max by (cp_id) (ocpp_cp_connected) == 0";
 const connectedBefore = "max by (cp_id) (ocpp_cp_connected offset 5m) == 1";
 
-/** The six charge-point alerts and the three that watch Levity itself. */
+/** The six charge-point alerts, the three that watch Levity itself, then the connectors' alerts. */
 export const ALERTS: readonly AlertDefinition[] = [
   {
     uid: "levity-cp-multiple-reboots",
@@ -74,7 +74,7 @@ export const ALERTS: readonly AlertDefinition[] = [
     severity: "warning",
     summary: "Charge point {cp_id} reported {error_type}",
     description:
-      "{cp_id} sent a StatusNotification with errorCode {error_type} {value|duration} ago.",
+      "{cp_id} reported the fault {error_type} {value|duration} ago (1.6: a StatusNotification errorCode; 2.0.1: a NotifyEvent problem or a Faulted connector).",
   },
   {
     uid: "levity-cp-stale-heartbeat",
@@ -155,6 +155,20 @@ export const ALERTS: readonly AlertDefinition[] = [
     summary: "{value|percent} of the connected charge points dropped within 5 minutes",
     description:
       "More than 20% of the charge points connected 5 minutes ago are disconnected now: a gateway, network or load-balancer failure.",
+  },
+  {
+    uid: "levity-connector-faulted",
+    name: "ConnectorFaulted",
+    title: "Connector Faulted",
+    // Since when, from the projector: right even just after Prometheus (re)starts.
+    expr: 'time() - max by (cp_id, connector_id) (ocpp_connector_status_since_ts and on (cp_id, connector_id) (max by (cp_id, connector_id) (ocpp_connector_status{status="Faulted"}) == 1))',
+    op: ">",
+    threshold: 900,
+    for: "0m",
+    severity: "warning",
+    summary: "Connector {connector_id} of {cp_id} has been Faulted for {value|duration}",
+    description:
+      "{cp_id} reported connector {connector_id} Faulted {value|duration} ago and nothing since: a customer cannot charge there.",
   },
 ];
 
