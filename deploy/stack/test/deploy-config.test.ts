@@ -76,7 +76,8 @@ describe("the compose stack's configuration", () => {
       "config",
       "deploy/prometheus/prometheus.yml",
     ]);
-    expect(output).toContain("SUCCESS: 9 rules found");
+    // The rules themselves are tested in the grafana package; here, that Prometheus loads them.
+    expect(output).toMatch(/SUCCESS: [1-9]\d* rules found/);
     expect(code).toBe(0);
   });
 
