@@ -33,13 +33,22 @@ describe("the OCPP Central System dashboard", () => {
     expect(seed.map((p) => p.id)).toEqual(EXPECTED.map((_, i) => i + 1));
   });
 
-  it("has a commands row below them: outcomes, durations, in flight, failures", () => {
+  it("has a commands row below them, then the operator's: energy, power, connectors, transactions", () => {
     expect(panels.slice(EXPECTED.length).map((p) => [p.title, p.type])).toEqual([
       ["Commands", "row"],
       ["Commands by Outcome", "barchart"],
       ["Command Duration p50 / p99 (by action)", "timeseries"],
       ["Commands In Flight", "stat"],
       ["Failed Commands (by action and reason)", "bargauge"],
+      ["Energy, Connectors and Transactions", "row"],
+      ["Energy Delivered (by CP)", "barchart"],
+      ["Energy Delivered in the Last Day (Total)", "timeseries"],
+      ["Power Now (by CP and connector)", "timeseries"],
+      ["Connectors by Status", "bargauge"],
+      ["Faulted or Unavailable Connectors (for how long)", "table"],
+      ["Transactions in the Last Day (Total)", "timeseries"],
+      ["Transaction Duration, Median (last day)", "timeseries"],
+      ["Transaction Energy, Median (last day)", "timeseries"],
     ]);
     const lowest = Math.max(
       ...panels.slice(0, EXPECTED.length).map((p) => (p.gridPos?.y ?? 0) + (p.gridPos?.h ?? 0)),

@@ -20,9 +20,17 @@ import {
 import * as Gauge from "@grafana/grafana-foundation-sdk/gauge";
 import { DataqueryBuilder } from "@grafana/grafana-foundation-sdk/prometheus";
 import * as Stat from "@grafana/grafana-foundation-sdk/stat";
+import * as Table from "@grafana/grafana-foundation-sdk/table";
 import * as TimeSeries from "@grafana/grafana-foundation-sdk/timeseries";
 import { DATASOURCE_VARIABLE, datasourceRef } from "../datasource.js";
-import { COMMAND_PANELS, COMMANDS_ROW, PANELS, type PanelDefinition } from "./panels.js";
+import {
+  COMMAND_PANELS,
+  COMMANDS_ROW,
+  OPERATOR_PANELS,
+  OPERATOR_ROW,
+  PANELS,
+  type PanelDefinition,
+} from "./panels.js";
 
 /** The dashboard's stable uid: imports and provisioning update it in place. */
 export const DASHBOARD_UID = "levity-ocpp-central-system";
@@ -63,6 +71,8 @@ function panelBuilder(panel: PanelDefinition) {
         .stacking(StackingMode.Normal);
     case "bargauge":
       return new BarGauge.PanelBuilder().orientation(VizOrientation.Horizontal);
+    case "table":
+      return new Table.PanelBuilder();
   }
 }
 
@@ -100,6 +110,10 @@ export function buildDashboard(): Dashboard {
     new RowBuilder(COMMANDS_ROW.title).id(100).gridPos({ x: 0, y: COMMANDS_ROW.y, w: 24, h: 1 }),
   );
   for (const panel of COMMAND_PANELS) dashboard.withPanel(built(panel));
+  dashboard.withRow(
+    new RowBuilder(OPERATOR_ROW.title).id(101).gridPos({ x: 0, y: OPERATOR_ROW.y, w: 24, h: 1 }),
+  );
+  for (const panel of OPERATOR_PANELS) dashboard.withPanel(built(panel));
   return dashboard.build();
 }
 

@@ -1,5 +1,5 @@
 /** The visualisation of a panel. */
-export type PanelKind = "gauge" | "stat" | "timeseries" | "barchart" | "bargauge";
+export type PanelKind = "gauge" | "stat" | "timeseries" | "barchart" | "bargauge" | "table";
 
 /** One dashboard panel, defined once: what it shows and how. */
 export interface PanelDefinition {
@@ -218,5 +218,106 @@ export const COMMAND_PANELS: readonly PanelDefinition[] = [
     unit: "short",
     instant: true,
     grid: { x: 6, y: 55, w: 18, h: 6 },
+  },
+];
+
+/** The operator's section, below the commands: energy, power, connectors and transactions. */
+export const OPERATOR_ROW = { title: "Energy, Connectors and Transactions", y: 61 } as const;
+
+// A counter's change over the last day per charge point; one first seen within the day counts
+// whole (it started at 0), as in the alerts, so a young Prometheus shows no lifetime totals.
+const dayDelta = (metric: string) =>
+  `max by (cp_id) ((${cp(metric)} - ${cp(metric)} offset 1d) or (${cp(metric)} and on (cp_id) (time() - ocpp_cp_first_seen_ts < 86400)))`;
+// The quantile of a fleet histogram over the last day, once across projector replicas.
+const dailyQuantile = (q: number, metric: string) =>
+  `histogram_quantile(${q}, max by (le) (increase(${metric}_bucket[1d])))`;
+
+export const OPERATOR_PANELS: readonly PanelDefinition[] = [
+  {
+    id: 19,
+    title: "Energy Delivered (by CP)",
+    kind: "barchart",
+    description:
+      "Energy delivered per interval, from the meter register's increments within transactions (never negative, never counted twice).",
+    expr: perInterval("ocpp_cp_energy_delivered_wh_total"),
+    legend: "{{cp_id}}",
+    unit: "watth",
+    grid: { x: 0, y: 62, w: 12, h: 8 },
+  },
+  {
+    id: 20,
+    title: "Energy Delivered in the Last Day (Total)",
+    kind: "timeseries",
+    description: "The fleet's energy delivered over the 24 hours before each point.",
+    expr: `sum(${dayDelta("ocpp_cp_energy_delivered_wh_total")})`,
+    legend: "energy",
+    unit: "watth",
+    grid: { x: 12, y: 62, w: 12, h: 8 },
+  },
+  {
+    id: 21,
+    title: "Power Now (by CP and connector)",
+    kind: "timeseries",
+    description:
+      "The latest Power.Active.Import of each connector during a transaction; 0 outside one.",
+    expr: `max by (cp_id, connector_id) (${cp("ocpp_cp_power_w")})`,
+    legend: "{{cp_id}} {{connector_id}}",
+    unit: "watt",
+    grid: { x: 0, y: 70, w: 12, h: 8 },
+  },
+  {
+    id: 22,
+    title: "Connectors by Status",
+    kind: "bargauge",
+    description: "Connectors of the whole fleet in each status (counted in the projector).",
+    expr: "max by (status) (ocpp_connectors_by_status)",
+    legend: "{{status}}",
+    unit: "short",
+    instant: true,
+    grid: { x: 12, y: 70, w: 12, h: 8 },
+  },
+  {
+    id: 23,
+    title: "Faulted or Unavailable Connectors (for how long)",
+    kind: "table",
+    description:
+      "Each connector now Faulted or Unavailable, and how long since it entered that status.",
+    expr: `time() - (max by (cp_id, connector_id) (${cp("ocpp_connector_status_since_ts")}) * on (cp_id, connector_id) group_left (status) max by (cp_id, connector_id, status) (ocpp_connector_status{cp_id=~"$cp_id",status=~"Faulted|Unavailable"} == 1))`,
+    legend: "{{cp_id}} {{connector_id}} {{status}}",
+    unit: "dtdurations",
+    instant: true,
+    grid: { x: 0, y: 78, w: 12, h: 8 },
+  },
+  {
+    id: 24,
+    title: "Transactions in the Last Day (Total)",
+    kind: "timeseries",
+    description:
+      "Transactions that ended over the 24 hours before each point (stopped, or orphaned by their connector moving on).",
+    expr: `sum(${dayDelta("ocpp_transactions_total")})`,
+    legend: "transactions",
+    unit: "short",
+    grid: { x: 12, y: 78, w: 12, h: 8 },
+  },
+  {
+    id: 25,
+    title: "Transaction Duration, Median (last day)",
+    kind: "timeseries",
+    description:
+      "How long the transactions that ended in the last day ran, on the chargers' clocks.",
+    expr: dailyQuantile(0.5, "ocpp_transaction_duration_seconds"),
+    legend: "p50",
+    unit: "s",
+    grid: { x: 0, y: 86, w: 12, h: 8 },
+  },
+  {
+    id: 26,
+    title: "Transaction Energy, Median (last day)",
+    kind: "timeseries",
+    description: "The energy delivered by the transactions that ended in the last day.",
+    expr: dailyQuantile(0.5, "ocpp_transaction_energy_wh"),
+    legend: "p50",
+    unit: "watth",
+    grid: { x: 12, y: 86, w: 12, h: 8 },
   },
 ];
