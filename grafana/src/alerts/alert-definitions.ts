@@ -32,6 +32,8 @@ export interface AlertDefinition {
 const dayDelta = (metric: string) =>
   `max by (cp_id) ((${metric} - ${metric} offset 1d) or (${metric} and on (cp_id) (time() - ocpp_cp_first_seen_ts < 86400)))`;
 const connectedNow = "max by (cp_id) (ocpp_cp_connected) == 0";
+const energy = (offset?: string) =>
+  `max by (cp_id) (ocpp_cp_energy_delivered_wh_total${offset ? ` offset ${offset}` : ""})`;
 const connectedBefore = "max by (cp_id) (ocpp_cp_connected offset 5m) == 1";
 
 /** The six charge-point alerts, the three that watch Levity itself, then the connectors' alerts. */
@@ -169,6 +171,22 @@ export const ALERTS: readonly AlertDefinition[] = [
     summary: "Connector {connector_id} of {cp_id} has been Faulted for {value|duration}",
     description:
       "{cp_id} reported connector {connector_id} Faulted {value|duration} ago and nothing since: a customer cannot charge there.",
+  },
+  {
+    uid: "levity-cp-no-energy",
+    name: "ChargePointDeliversNoEnergy",
+    title: "Charge Point Delivers No Energy",
+    // A silently broken charger: online and offering a free connector, yet no energy for 7 days,
+    // where the 30 days before it delivered some. The value is what it delivered then. The week's
+    // window is its own hysteresis: no `for` needed.
+    expr: `(${energy("7d")} - ${energy("37d")}) and on (cp_id) ((${energy()} - ${energy("7d")}) == 0) and on (cp_id) (max by (cp_id) (ocpp_cp_connected) == 1) and on (cp_id) (max by (cp_id) (ocpp_connector_status{status="Available"}) == 1)`,
+    op: ">",
+    threshold: 0,
+    for: "0m",
+    severity: "warning",
+    summary: "Charge point {cp_id} has delivered no energy for 7 days",
+    description:
+      "{cp_id} is connected and has a connector Available, but delivered no energy in the last 7 days, after {value} Wh in the 30 days before: check it can really charge.",
   },
 ];
 
