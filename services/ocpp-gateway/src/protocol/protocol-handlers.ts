@@ -1,10 +1,4 @@
-import {
-  OCPP16,
-  OCPP201,
-  type Ocpp16CpAction,
-  type Ocpp201CpAction,
-  type OcppProtocol,
-} from "@levity/ocpp";
+import { OCPP16, OCPP201, type OcppProtocol } from "@levity/ocpp";
 import type { CallContext, CallOutcome } from "./call-outcome.js";
 import { ocpp16Handlers } from "./v16/ocpp16-handlers.js";
 import { ocpp201Handlers } from "./v201/ocpp201-handlers.js";
@@ -18,31 +12,26 @@ export interface ProtocolHandlers {
   needsTransactionId(action: string): boolean;
 }
 
-const ocpp16: ProtocolHandlers = {
-  protocol: OCPP16,
-  // The validator has checked `payload` against the schema the handler's request type derives from.
-  handle: (action, payload, context) =>
-    (
-      ocpp16Handlers[action as Ocpp16CpAction] as (
-        request: unknown,
-        context: CallContext,
-      ) => CallOutcome
-    )(payload, context),
-  needsTransactionId: (action) => action === "StartTransaction",
-};
+type UntypedHandler = (request: unknown, context: CallContext) => CallOutcome;
 
-const ocpp201: ProtocolHandlers = {
-  protocol: OCPP201,
-  handle: (action, payload, context) =>
-    (
-      ocpp201Handlers[action as Ocpp201CpAction] as (
-        request: unknown,
-        context: CallContext,
-      ) => CallOutcome
-    )(payload, context),
-  // 2.0.1 charging stations make their own transaction ids.
-  needsTransactionId: () => false,
-};
+/** A version's handlers by action, dispatched by action name. */
+function served(
+  protocol: OcppProtocol,
+  table: object,
+  needsTransactionId: (action: string) => boolean,
+): ProtocolHandlers {
+  const byAction = table as Readonly<Record<string, UntypedHandler>>;
+  return {
+    protocol,
+    // The validator has checked `payload` against the schema the handler's request type derives from.
+    handle: (action, payload, context) => (byAction[action] as UntypedHandler)(payload, context),
+    needsTransactionId,
+  };
+}
+
+const ocpp16 = served(OCPP16, ocpp16Handlers, (action) => action === "StartTransaction");
+// 2.0.1 charging stations make their own transaction ids.
+const ocpp201 = served(OCPP201, ocpp201Handlers, () => false);
 
 /**
  * The protocols this gateway serves, most preferred first: the one table the handshake negotiates
