@@ -1,11 +1,13 @@
-import { eventSchemas } from "@levity/events";
+import { eventSchemas, type MeterSample } from "@levity/events";
+import type { Loosen } from "./call-outcome.js";
+import { epochMs } from "./timestamps.js";
 
 /** The measurand of a sampled value that names none (1.6 and 2.0.1 agree). */
 export const DEFAULT_MEASURAND = "Energy.Active.Import.Register";
 
 // The event contract bounds the samples of one event (meter.values and the tx events alike); the
 // OCPP schemas do not, and a 64 KiB MeterValues holds thousands.
-export const MAX_SAMPLES =
+const MAX_SAMPLES =
   eventSchemas["meter.values"].properties.payload.properties.samples.maxItems ??
   Number.POSITIVE_INFINITY;
 
@@ -44,4 +46,31 @@ export function toBaseUnit(value: number, unit: string): { value: number; unit: 
   if (unit === "Fahrenheit") return { value: ((value - 32) * 5) / 9, unit: "Celsius" };
   const scaled = SCALED_UNITS[unit];
   return scaled ? { value: value * scaled[1], unit: scaled[0] } : { value, unit };
+}
+
+/** A meter value of either version: a time and its sampled values. */
+interface MeterValueOf<S> {
+  readonly timestamp: string;
+  readonly sampledValue: readonly S[];
+}
+
+/**
+ * Every sampled value `sampleOf` can read, in base units, up to the contract's bound; those it
+ * cannot read, and those beyond the bound, are counted as dropped.
+ */
+export function normalizeSamples<S>(
+  meterValues: readonly MeterValueOf<S>[],
+  sampleOf: (sampled: S, timestamp: number) => Loosen<MeterSample> | undefined,
+): { samples: Loosen<MeterSample>[]; dropped: number } {
+  const samples: Loosen<MeterSample>[] = [];
+  let dropped = 0;
+  for (const meterValue of meterValues) {
+    const timestamp = epochMs(meterValue.timestamp);
+    for (const sampled of meterValue.sampledValue) {
+      const sample = samples.length < MAX_SAMPLES ? sampleOf(sampled, timestamp) : undefined;
+      if (sample) samples.push(sample);
+      else dropped += 1;
+    }
+  }
+  return { samples, dropped };
 }

@@ -1,8 +1,7 @@
 import type { MeterSample } from "@levity/events";
 import type { MeterValuesRequest } from "@levity/ocpp";
 import type { Loosen } from "../call-outcome.js";
-import { DEFAULT_MEASURAND, MAX_SAMPLES, naturalUnit, toBaseUnit } from "../meter-units.js";
-import { epochMs } from "../timestamps.js";
+import { DEFAULT_MEASURAND, naturalUnit, normalizeSamples, toBaseUnit } from "../meter-units.js";
 
 type MeterValue = MeterValuesRequest["meterValue"][number];
 type SampledValue = MeterValue["sampledValue"][number];
@@ -35,15 +34,5 @@ export function normalizeMeterValues(meterValues: readonly MeterValue[]): {
   samples: Loosen<MeterSample>[];
   dropped: number;
 } {
-  const samples: Loosen<MeterSample>[] = [];
-  let dropped = 0;
-  for (const meterValue of meterValues) {
-    const timestamp = epochMs(meterValue.timestamp);
-    for (const sampled of meterValue.sampledValue) {
-      const sample = samples.length < MAX_SAMPLES ? sampleOf(sampled, timestamp) : undefined;
-      if (sample) samples.push(sample);
-      else dropped += 1;
-    }
-  }
-  return { samples, dropped };
+  return normalizeSamples(meterValues, sampleOf);
 }

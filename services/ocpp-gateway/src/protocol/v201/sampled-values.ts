@@ -1,8 +1,7 @@
 import type { MeterSample } from "@levity/events";
 import type { Ocpp201 } from "@levity/ocpp";
 import type { Loosen } from "../call-outcome.js";
-import { DEFAULT_MEASURAND, MAX_SAMPLES, naturalUnit, toBaseUnit } from "../meter-units.js";
-import { epochMs } from "../timestamps.js";
+import { DEFAULT_MEASURAND, naturalUnit, normalizeSamples, toBaseUnit } from "../meter-units.js";
 
 function sampleOf(
   sampled: Ocpp201.SampledValueType,
@@ -34,17 +33,7 @@ export function normalizeMeterValues201(meterValues: readonly Ocpp201.MeterValue
   samples: Loosen<MeterSample>[];
   dropped: number;
 } {
-  const samples: Loosen<MeterSample>[] = [];
-  let dropped = 0;
-  for (const meterValue of meterValues) {
-    const timestamp = epochMs(meterValue.timestamp);
-    for (const sampled of meterValue.sampledValue) {
-      const sample = samples.length < MAX_SAMPLES ? sampleOf(sampled, timestamp) : undefined;
-      if (sample) samples.push(sample);
-      else dropped += 1;
-    }
-  }
-  return { samples, dropped };
+  return normalizeSamples(meterValues, sampleOf);
 }
 
 /** The energy register a transaction's samples end on, in Wh: its start or stop meter value. */
