@@ -25,6 +25,7 @@ describe("alert definitions", () => {
       "LevityProjectorNotReady",
       "LevityDisconnectStorm",
       "ConnectorFaulted",
+      "ConnectorUnavailable",
       "ChargePointDeliversNoEnergy",
     ]);
     expect(new Set(ALERTS.map((a) => a.uid)).size).toBe(ALERTS.length);

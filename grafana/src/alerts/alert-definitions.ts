@@ -173,6 +173,20 @@ export const ALERTS: readonly AlertDefinition[] = [
       "{cp_id} reported connector {connector_id} Faulted {value|duration} ago and nothing since: a customer cannot charge there.",
   },
   {
+    uid: "levity-connector-unavailable",
+    name: "ConnectorUnavailable",
+    title: "Connector Unavailable",
+    // Maintenance an operator asked for (an accepted ChangeAvailability Inoperative) is not an incident.
+    expr: 'time() - max by (cp_id, connector_id) (ocpp_connector_status_since_ts and on (cp_id, connector_id) (max by (cp_id, connector_id) (ocpp_connector_status{status="Unavailable"}) == 1) unless on (cp_id, connector_id) (max by (cp_id, connector_id) (ocpp_connector_inoperative_planned) == 1))',
+    op: ">",
+    threshold: 3600,
+    for: "0m",
+    severity: "warning",
+    summary: "Connector {connector_id} of {cp_id} has been Unavailable for {value|duration}",
+    description:
+      "{cp_id} reported connector {connector_id} Unavailable {value|duration} ago, and no accepted ChangeAvailability asked for it: the charger took itself out of service.",
+  },
+  {
     uid: "levity-cp-no-energy",
     name: "ChargePointDeliversNoEnergy",
     title: "Charge Point Delivers No Energy",

@@ -1,4 +1,5 @@
 import { COMMAND_FAILURES } from "@levity/events";
+import { plannedInoperative } from "../state/availability.js";
 import { CONNECTOR_STATUSES } from "../state/charge-points.js";
 import { COMMAND_ACTIONS, COMMAND_DURATION_BUCKETS, outcomeKey } from "../state/commands.js";
 import {
@@ -391,6 +392,20 @@ export const CP_FAMILIES: readonly CpFamily[] = [
         if (connector.statusSince === undefined) continue;
         out.push(
           `ocpp_connector_status_since_ts{${cp},connector_id="${labelValue(id)}"} ${seconds(connector.statusSince)}`,
+        );
+      }
+    },
+  },
+  {
+    name: "ocpp_connector_inoperative_planned",
+    type: "gauge",
+    help: "1 while an accepted ChangeAvailability set the connector (or its whole charge point) Inoperative and none set it Operative since: an Unavailable connector that is maintenance, not an incident",
+    labels: ["cp_id", "connector_id"],
+    write: (out, cp, s) => {
+      for (const [id, connector] of Object.entries(s.connectors)) {
+        if (connector.status === undefined) continue;
+        out.push(
+          `ocpp_connector_inoperative_planned{${cp},connector_id="${labelValue(id)}"} ${plannedInoperative(s, id) ? 1 : 0}`,
         );
       }
     },

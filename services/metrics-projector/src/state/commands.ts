@@ -1,5 +1,6 @@
 import type { CommandEvent } from "@levity/events";
 import { OCPP16_COMMAND_ACTIONS, OCPP201_COMMAND_ACTIONS } from "@levity/ocpp";
+import { availabilityPlan, availabilityTaken, planned } from "./availability.js";
 import {
   type CommandsState,
   emptyHistogram,
@@ -40,19 +41,30 @@ export function outcomeKey(action: string, outcome: string): string {
  */
 export function commandEvent(state: ProjectionState, event: CommandEvent): ProjectionState {
   let commands = sweep(state.commands, event.ts);
+  let cps = state.cps;
   if (event.type === "command.requested") {
     if (!commands.inFlight.has(event.commandId)) {
+      const availability = availabilityPlan(event.payload.action, event.payload.request);
       commands = {
         ...commands,
         inFlight: commands.inFlight.set(event.commandId, {
           action: actionLabel(event.payload.action),
           requestedAt: event.ts,
           deadline: event.payload.deadline,
+          ...(availability ? { availability } : {}),
         }),
       };
     }
   } else {
     const request = commands.inFlight.get(event.commandId);
+    const cp = state.cps.get(event.cpId);
+    if (
+      request?.availability &&
+      cp &&
+      event.type === "command.completed" &&
+      availabilityTaken(event.payload.response)
+    )
+      cps = cps.set(event.cpId, planned(cp, request.availability));
     if (request) {
       const outcome = event.type === "command.completed" ? "completed" : event.payload.reason;
       commands = {
@@ -69,7 +81,7 @@ export function commandEvent(state: ProjectionState, event: CommandEvent): Proje
       };
     }
   }
-  return commands === state.commands ? state : { ...state, commands };
+  return commands === state.commands && cps === state.cps ? state : { ...state, commands, cps };
 }
 
 function count(commands: CommandsState, action: string, outcome: string): CommandsState {

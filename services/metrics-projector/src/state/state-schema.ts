@@ -28,6 +28,8 @@ export const ConnectorStateSchema = Type.Object({
   /** Its latest status of the fixed set (CONNECTOR_STATUSES), and since when (event time). */
   status: Type.Optional(Type.String()),
   statusSince: Type.Optional(Ms),
+  /** Set by an accepted ChangeAvailability of this connector (see availability.ts). */
+  plannedInoperative: Type.Optional(Type.Boolean()),
 });
 
 /** A transaction the charge point stopped, remembered so its late or repeated events change nothing. */
@@ -77,6 +79,8 @@ export const CpStateSchema = Type.Object({
   energyWh: Type.Number({ minimum: 0 }),
   /** Transactions that ended (stopped, or orphaned by the connector moving on). */
   transactions: Count,
+  /** Set by an accepted ChangeAvailability of the whole charge point (see availability.ts). */
+  plannedInoperative: Type.Optional(Type.Boolean()),
 });
 
 export const SessionStateSchema = Type.Object({
@@ -101,6 +105,10 @@ export const CommandRequestSchema = Type.Object({
   action: Type.String(),
   requestedAt: Ms,
   deadline: Ms,
+  /** What a ChangeAvailability asks for, applied when the charge point takes it. */
+  availability: Type.Optional(
+    Type.Object({ evseId: Type.Integer({ minimum: 0 }), inoperative: Type.Boolean() }),
+  ),
 });
 
 /** A histogram's bucket counts (one per upper bound, each counting what is at most it), sum and count. */
