@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ensureOperatorToken } from "@levity/ocpp-gateway";
+import { ensureOperatorToken } from "@levity/api-kit";
 import {
   eventually,
   freePort,
@@ -33,6 +33,8 @@ export interface StackOptions {
   readonly statsPort: number;
   readonly natsPort: number;
   readonly projectorPort: number;
+  /** The projector's charge-point API. */
+  readonly projectorApiPort: number;
   readonly prometheusPort: number;
   /** State of NATS and Prometheus, and the rendered configurations. */
   readonly dataDir: string;
@@ -61,6 +63,7 @@ export async function testStackOptions(dataDir: string): Promise<StackOptions> {
     statsPort: await freePort(),
     natsPort: await freePort(),
     projectorPort: await freePort(),
+    projectorApiPort: await freePort(),
     prometheusPort: await freePort(),
     dataDir,
     stream: prefix.toUpperCase(),
@@ -77,6 +80,7 @@ export interface Stack {
   readonly apiUrl: string;
   readonly tokenFile: string;
   readonly projectorUrl: string;
+  readonly projectorApiUrl: string;
   readonly prometheusUrl: string | undefined;
   readonly gateways: readonly {
     readonly id: string;
@@ -171,6 +175,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           ...composeEnvironment(compose, "metrics-projector"),
           NATS_URL: nats.url,
           METRICS_PORT: String(options.projectorPort),
+          API_TOKENS: apiTokens,
+          API_PORT: String(options.projectorApiPort),
         },
       },
     );
@@ -212,6 +218,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       apiUrl: `http://127.0.0.1:${options.apiPort}`,
       tokenFile,
       projectorUrl: `http://127.0.0.1:${options.projectorPort}`,
+      projectorApiUrl: `http://127.0.0.1:${options.projectorApiPort}`,
       prometheusUrl,
       gateways,
       stop,

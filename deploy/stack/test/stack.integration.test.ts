@@ -89,6 +89,16 @@ describe("commands through the balancer's API port", () => {
       },
       { timeoutMs: 15_000 },
     );
+    // The projector's API, with the same token, says which gateway holds it.
+    await eventually(async () => {
+      const response = await fetch(`${stack.projectorApiUrl}/v1/charge-points/STACK-CMD`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(response.status).toBe(200);
+      const chargePoint = (await response.json()) as { connected: boolean; gateway: string };
+      expect(chargePoint.connected).toBe(true);
+      expect(stack.gateways.map((gateway) => gateway.id)).toContain(chargePoint.gateway);
+    });
     await client.close();
   });
 });

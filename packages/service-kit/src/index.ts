@@ -1,4 +1,11 @@
 export { type CommandLine, flagName, parseCommandLine } from "./config/command-line.js";
+export {
+  type FileParser,
+  type FileReport,
+  LiveFile,
+  readFileText,
+  writeFileAtomically,
+} from "./config/live-file.js";
 export { renderHelp, renderOptionsMarkdown } from "./config/option-docs.js";
 export {
   choice,

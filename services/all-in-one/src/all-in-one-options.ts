@@ -1,3 +1,4 @@
+import { apiOptions } from "@levity/api-kit";
 import { projectorOptions } from "@levity/metrics-projector";
 import { gatewayOptions } from "@levity/ocpp-gateway";
 import { optionalText, optionalUrl, text } from "@levity/service-kit";
@@ -42,15 +43,12 @@ export const allInOneOptions = {
   maxQueuedCalls: gatewayOptions.maxQueuedCalls,
   maxQueuedCommands: gatewayOptions.maxQueuedCommands,
   commandTimeout: gatewayOptions.commandTimeout,
-  apiPort: gatewayOptions.apiPort,
-  apiHost: gatewayOptions.apiHost,
+  ...apiOptions(9080, "commands and charge points"),
   apiTokens: optionalText({
     env: "API_TOKENS",
     description:
       "file of the API's bearer tokens (levity-admin token add manages it); default <data-dir>/api-tokens.yaml, created on first start with an operator token",
   }),
-  apiTlsCert: gatewayOptions.apiTlsCert,
-  apiTlsKey: gatewayOptions.apiTlsKey,
   batchMaxEvents: gatewayOptions.batchMaxEvents,
   batchMaxBytes: gatewayOptions.batchMaxBytes,
   publishTimeoutMs: gatewayOptions.publishTimeoutMs,

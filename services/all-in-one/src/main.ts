@@ -1,14 +1,10 @@
 #!/usr/bin/env node
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { apiFromConfig, ensureOperatorToken } from "@levity/api-kit";
 import { JournalCorruptError } from "@levity/events";
-import { type Projector, startProjector } from "@levity/metrics-projector";
-import {
-  admissionFromConfig,
-  commandApiFromConfig,
-  ensureOperatorToken,
-  startGateway,
-} from "@levity/ocpp-gateway";
+import { chargePointRoutes, type Projector, startProjector } from "@levity/metrics-projector";
+import { admissionFromConfig, commandRoutes, startGateway } from "@levity/ocpp-gateway";
 import { createLogger, onShutdownSignals, readConfig, startOpsServer } from "@levity/service-kit";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { allInOneOptions } from "./all-in-one-options.js";
@@ -73,16 +69,20 @@ if (!apiTokens) {
       `created an API token for the operator: it is in ${tokenFile} (curl -H "Authorization: Bearer $(cat ${tokenFile})" ...)`,
     );
 }
-const api = await commandApiFromConfig(
+const api = await apiFromConfig(
   { ...config, apiTokens },
-  {
-    commands: gateway.commands,
-    knownChargePoint: (cpId) =>
-      admission.admission.allowUnknown ||
-      admission.admission.chargePoints().get(cpId) !== undefined,
-    logger,
-    now: Date.now,
-  },
+  [
+    commandRoutes({
+      commands: gateway.commands,
+      knownChargePoint: (cpId) =>
+        admission.admission.allowUnknown ||
+        admission.admission.chargePoints().get(cpId) !== undefined,
+      commandTimeoutS: config.commandTimeout,
+      now: Date.now,
+    }),
+    chargePointRoutes({ state: running.state }),
+  ],
+  logger,
 );
 if (!api.ok) {
   process.stderr.write(`error: ${api.error}\n`);
@@ -96,7 +96,7 @@ logger.info(
     api: `http://localhost:${api.api.port}/v1`,
     storage: config.nats ?? config.dataDir,
   },
-  `Levity is running: charge points connect to ws://localhost:${gateway.port}/ocpp/<identity>, metrics at http://localhost:${ops.port}/metrics, commands at http://localhost:${api.api.port}/v1`,
+  `Levity is running: charge points connect to ws://localhost:${gateway.port}/ocpp/<identity>, metrics at http://localhost:${ops.port}/metrics, API (commands, charge points) at http://localhost:${api.api.port}/v1`,
 );
 
 onShutdownSignals(async () => {

@@ -21,11 +21,11 @@ let levity: SpawnedProcess;
 let sim: SpawnedProcess;
 let apiPort: number;
 
-/** The README's command examples, as written. */
-async function readmeExamples(): Promise<string> {
+/** One block of the README's examples, as written. */
+async function readmeExamples(name: string): Promise<string> {
   const text = await readFile(README, "utf8");
-  const block = /<!-- readme-commands -->\s*```sh\n([\s\S]*?)```/.exec(text)?.[1];
-  if (!block) throw new Error("README.md has no readme-commands block");
+  const block = new RegExp(`<!-- ${name} -->\\s*\`\`\`sh\\n([\\s\\S]*?)\`\`\``).exec(text)?.[1];
+  if (!block) throw new Error(`README.md has no ${name} block`);
   return block;
 }
 
@@ -72,7 +72,10 @@ describe("the README's command examples, against pnpm start", () => {
   it("work as written: the charger's answers, an async command, a command read back, the CLI", async () => {
     expect(levity.output).toContain("data/operator-token");
     // Only the port differs from `pnpm start`'s; `pnpm admin` is the built levity-admin.
-    const script = (await readmeExamples()).replaceAll("localhost:9080", `localhost:${apiPort}`);
+    const script = (await readmeExamples("readme-commands")).replaceAll(
+      "localhost:9080",
+      `localhost:${apiPort}`,
+    );
     await mkdir(join(dir, "bin"), { recursive: true });
     const shim = spawnProcess(
       "bash",
@@ -99,6 +102,32 @@ describe("the README's command examples, against pnpm start", () => {
     expect(output).toMatch(/"status":"pending","location":"\/v1\/commands\//);
     expect(output).toMatch(/"action":"ClearCache".*"status":"completed"/);
     expect(output).toMatch(/"action": "Reset"[\s\S]*"status": "completed"/);
+  });
+});
+
+describe("the README's charge-point examples, against pnpm start", () => {
+  it("work as written: a page of the fleet, one charge point, its transactions, a filter", async () => {
+    const script = (await readmeExamples("readme-charge-points")).replaceAll(
+      "localhost:9080",
+      `localhost:${apiPort}`,
+    );
+    const run = spawnProcess("bash", ["-e", "-o", "pipefail", "-c", script], { cwd: dir });
+    const status = await run.exited;
+    expect(status.code, run.output).toBe(0);
+    const answers = run.output
+      .trim()
+      .split(/(?<=\})(?=\{)/)
+      .map((text) => JSON.parse(text) as Record<string, unknown>);
+    expect(answers).toHaveLength(4);
+    const [page, detail, transactions, faulted] = answers;
+    expect(page).toMatchObject({ total: 2, next: "SIM-1", items: [{ id: "SIM-1" }] });
+    expect(page?.items).toHaveLength(1);
+    expect(detail).toMatchObject({ id: "SIM-1", connected: true, protocol: "ocpp1.6" });
+    expect(detail?.connectors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: 1, status: expect.any(String) })]),
+    );
+    expect(transactions).toMatchObject({ cpId: "SIM-1", items: expect.any(Array) });
+    expect(faulted).toMatchObject({ items: expect.any(Array), next: null });
   });
 });
 

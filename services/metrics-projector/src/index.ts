@@ -1,3 +1,4 @@
+export { chargePointRoutes } from "./api/charge-point-routes.js";
 export { projectorOptions } from "./config/projector-options.js";
 export { PROJECTED_METRICS, type ProjectedMetric } from "./metrics/projected-metrics.js";
 export { createProjectorMetrics } from "./metrics/projector-metrics.js";

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { apiFromConfig } from "@levity/api-kit";
 import { connectNats, JetStreamEventLog } from "@levity/nats";
 import {
   createLogger,
@@ -8,6 +9,7 @@ import {
   untilOpened,
 } from "@levity/service-kit";
 import { collectDefaultMetrics, Registry } from "prom-client";
+import { chargePointRoutes } from "./api/charge-point-routes.js";
 import { projectorOptions } from "./config/projector-options.js";
 import { type Projector, startProjector } from "./projector.js";
 import { KvSnapshotStore } from "./snapshots/kv-snapshot-store.js";
@@ -62,7 +64,16 @@ projector = await startProjector(config, {
 const running = projector;
 logger.info({ metrics: `http://localhost:${ops.port}/metrics` }, "projector started");
 
+// The charge-point API reads the state /metrics renders (docs/openapi.json).
+const api = await apiFromConfig(config, [chargePointRoutes({ state: running.state })], logger);
+if (!api.ok) {
+  process.stderr.write(`error: ${api.error}\n`);
+  process.exit(2);
+}
+const apiServer = api.api;
+
 onShutdownSignals(async () => {
+  await apiServer.stop();
   await running.stop();
   await ops.close();
   await log.close();

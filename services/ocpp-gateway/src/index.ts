@@ -1,7 +1,7 @@
 export { hashPassword, SCRYPT_COST } from "./admission/password-hash.js";
-export { commandApiFromConfig } from "./api/api-from-config.js";
-export { ApiTokens, newApiToken, serializeApiTokens } from "./api/api-tokens.js";
-export { ensureOperatorToken } from "./api/operator-token.js";
+export { commandRoutes } from "./api/command-routes.js";
+export { CommandJournal } from "./commands/command-journal.js";
+export { CommandService } from "./commands/command-service.js";
 export { admissionFromConfig } from "./config/admission-config.js";
 export { gatewayOptions } from "./config/gateway-options.js";
 export {

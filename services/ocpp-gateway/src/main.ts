@@ -1,8 +1,9 @@
 #!/usr/bin/env node
+import { apiFromConfig } from "@levity/api-kit";
 import { connectNats, JetStreamEventLog, NatsCommandRoute } from "@levity/nats";
 import { createLogger, onShutdownSignals, readConfig, startOpsServer } from "@levity/service-kit";
 import { collectDefaultMetrics, Registry } from "prom-client";
-import { commandApiFromConfig } from "./api/api-from-config.js";
+import { commandRoutes } from "./api/command-routes.js";
 import { admissionFromConfig } from "./config/admission-config.js";
 import { gatewayOptions } from "./config/gateway-options.js";
 import { startGateway } from "./gateway.js";
@@ -52,13 +53,20 @@ const gateway = await startGateway(
     logger,
   },
 );
-const api = await commandApiFromConfig(config, {
-  commands: gateway.commands,
-  knownChargePoint: (cpId) =>
-    admission.admission.allowUnknown || admission.admission.chargePoints().get(cpId) !== undefined,
+const api = await apiFromConfig(
+  config,
+  [
+    commandRoutes({
+      commands: gateway.commands,
+      knownChargePoint: (cpId) =>
+        admission.admission.allowUnknown ||
+        admission.admission.chargePoints().get(cpId) !== undefined,
+      commandTimeoutS: config.commandTimeout,
+      now: Date.now,
+    }),
+  ],
   logger,
-  now: Date.now,
-});
+);
 if (!api.ok) {
   process.stderr.write(`error: ${api.error}\n`);
   process.exit(2);

@@ -1,3 +1,4 @@
+import { apiOptions } from "@levity/api-kit";
 import { choice, integer, text, url } from "@levity/service-kit";
 
 /** Every setting of the projector: flag, env var, default and meaning, in one table. */
@@ -84,6 +85,7 @@ export const projectorOptions = {
     hint: "dot-separated tokens",
     description: "subject prefix of the event stream",
   }),
+  ...apiOptions(9081, "charge points, as the projection knows them"),
   logLevel: choice(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
     env: "LOG_LEVEL",
     default: "info",

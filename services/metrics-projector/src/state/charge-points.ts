@@ -123,24 +123,27 @@ export function status(cp: CpState, payload: PayloadOf<"cp.status">, ts: number)
   const connector = cp.connectors[key] ?? IDLE;
   if (connector.transaction && NO_TRANSACTION_STATUSES.has(payload.status)) {
     const idle = { ...inStatus(connector, payload.status, ts), ...IDLE };
-    return { cp: orphan(withConnector(cp, key, idle), connector.transaction.id, ts), orphaned: 1 };
+    return {
+      cp: orphan(withConnector(cp, key, idle), connector.transaction, key, ts),
+      orphaned: 1,
+    };
   }
   return { cp: withConnector(cp, key, inStatus(connector, payload.status, ts)), orphaned: 0 };
 }
 
-// How many ended transaction ids a charge point remembers against late starts and updates.
-const MAX_ENDED_TRANSACTIONS = 16;
+/** How many ended transactions a charge point remembers: against late events, and for the read API. */
+export const MAX_ENDED_TRANSACTIONS = 16;
 
 function endedEntry(cp: CpState, transactionId: string): EndedTransactionState | undefined {
   return cp.endedTransactions?.find((entry) => entry.id === transactionId);
 }
 
-// Sorted by id, so it is the same whatever order the ends arrived in.
+// Sorted by stop time, then id, so the latest are kept whatever order the ends arrived in.
 function withEnded(cp: CpState, entry: EndedTransactionState): CpState {
   const ended = [
     ...(cp.endedTransactions ?? []).filter((known) => known.id !== entry.id),
     entry,
-  ].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  ].sort((a, b) => a.stoppedAt - b.stoppedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   if (ended.length > MAX_ENDED_TRANSACTIONS) ended.shift();
   return { ...cp, endedTransactions: ended };
 }
@@ -187,8 +190,18 @@ function counted(cp: CpState): CpState {
 }
 
 /** A transaction ended without its stop: counted, and remembered so a late stop is not counted again. */
-function orphan(cp: CpState, transactionId: string, ts: number): CpState {
-  return counted(withEnded(cp, { id: transactionId, stoppedAt: ts, observed: true }));
+function orphan(cp: CpState, transaction: TransactionState, key: string, ts: number): CpState {
+  return counted(
+    withEnded(cp, {
+      id: transaction.id,
+      stoppedAt: ts,
+      observed: true,
+      evseId: Number(key),
+      startedAt: transaction.startTimestamp,
+      energyWh: transaction.energyWh,
+      orphaned: true,
+    }),
+  );
 }
 
 /**
@@ -205,10 +218,17 @@ function startedAfterStop(
     const start = { energyWh: 0, registerWh: payload.meterStartWh, registerAt: payload.timestamp };
     energyWh = applyReading(start, { at: ended.stoppedAt, wh: ended.stopWh }).deltaWh;
   }
+  const { stopWh: _counted, ...entry } = ended;
   return {
     cp: withEnded(
       { ...cp, energyWh: cp.energyWh + energyWh },
-      { id: ended.id, stoppedAt: ended.stoppedAt, observed: true },
+      {
+        ...entry,
+        observed: true,
+        evseId: payload.evseId,
+        startedAt: payload.timestamp,
+        energyWh,
+      },
     ),
     orphaned: 0,
     ended: { durationMs: Math.max(0, ended.stoppedAt - payload.timestamp), energyWh },
@@ -238,7 +258,7 @@ export function transactionStarted(
   }
   if (previous && payload.offline) return { cp: next, orphaned: 0 };
   const start = payload.meterStartWh;
-  const opened = withConnector(previous ? orphan(next, previous.id, ts) : next, key, {
+  const opened = withConnector(previous ? orphan(next, previous, key, ts) : next, key, {
     ...(cp.connectors[key] ?? IDLE),
     transaction: {
       id: payload.transactionId,
@@ -310,11 +330,20 @@ export function transactionStopped(
   const readings = [...(payload.samples ?? []), ...stop];
   const key = transactionKey(cp, payload.transactionId, payload.evseId);
   const transaction = key === undefined ? undefined : cp.connectors[key]?.transaction;
-  const entry = { id: payload.transactionId, stoppedAt: payload.timestamp };
+  const entry = {
+    id: payload.transactionId,
+    stoppedAt: payload.timestamp,
+    ...(payload.reason === undefined ? {} : { reason: payload.reason }),
+  };
   if (key === undefined || transaction?.id !== payload.transactionId) {
     // Its start is not known (yet): counted as ended now, measured if the start comes later.
     const stopWh = registerReadings(readings).at(-1)?.wh;
-    const remembered = { ...entry, observed: false, ...(stopWh === undefined ? {} : { stopWh }) };
+    const remembered = {
+      ...entry,
+      observed: false,
+      ...(payload.evseId === undefined ? {} : { evseId: payload.evseId }),
+      ...(stopWh === undefined ? {} : { stopWh }),
+    };
     return { cp: counted(withEnded(next, remembered)), orphaned: 0 };
   }
   const final = metered(next, key, readings);
@@ -324,6 +353,9 @@ export function transactionStopped(
       withEnded(withConnector(final, key, { ...final.connectors[key], ...IDLE }), {
         ...entry,
         observed: true,
+        evseId: Number(key),
+        startedAt: transaction.startTimestamp,
+        energyWh,
       }),
     ),
     orphaned: 0,

@@ -41,6 +41,13 @@ export const EndedTransactionSchema = Type.Object({
   stopWh: Type.Optional(Type.Number()),
   /** Whether its duration and energy were counted in the fleet's histograms. */
   observed: Type.Boolean(),
+  /** For the read API: where it ran, the charger's time of its start, its energy and stop reason. */
+  evseId: Type.Optional(Type.Integer({ minimum: 0 })),
+  startedAt: Type.Optional(Ms),
+  energyWh: Type.Optional(Type.Number({ minimum: 0 })),
+  reason: Type.Optional(Type.String()),
+  /** Ended without a stop: its connector moved on (its stop time is when that was seen). */
+  orphaned: Type.Optional(Type.Boolean()),
 });
 
 export const CpInfoSchema = Type.Object({
@@ -69,8 +76,8 @@ export const CpStateSchema = Type.Object({
   /** A session ended while a transaction was active and no newer session was open yet. */
   endedInTransaction: Type.Boolean(),
   /**
-   * Ids of the latest transactions that ended (a bounded set, sorted): a late or repeated start or
-   * update of one never opens it again.
+   * The latest transactions that ended (a bounded set, oldest stop first): a late or repeated
+   * start or update of one never opens it again, and the read API lists them.
    */
   endedTransactions: Type.Optional(Type.Array(EndedTransactionSchema)),
   /** The OCPP subprotocol of its latest session. */

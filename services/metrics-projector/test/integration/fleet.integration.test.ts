@@ -1,4 +1,8 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ApiTokens, newApiToken, serializeApiTokens } from "@levity/api-kit";
 import { OcppClient } from "@levity/simulator";
 import {
   eventually,
@@ -19,7 +23,10 @@ const GATEWAY = fileURLToPath(new URL("../../../ocpp-gateway/dist/main.js", impo
 const PROJECTOR = fileURLToPath(new URL("../../dist/main.js", import.meta.url));
 
 let nats: ProvidedNats;
+let dir: string;
+let apiPort: number;
 const processes: SpawnedProcess[] = [];
+const { token, record } = newApiToken("reader", new Date());
 const prefix = uniqueName("fleet");
 const env = () => ({
   ...process.env,
@@ -45,7 +52,12 @@ async function startGateway(id: string) {
 
 async function startProjector(metricsPort: number) {
   const projector = spawnProcess(process.execPath, [PROJECTOR, "--gateway-timeout", "3"], {
-    env: { ...env(), METRICS_PORT: String(metricsPort) },
+    env: {
+      ...env(),
+      METRICS_PORT: String(metricsPort),
+      API_PORT: String(apiPort),
+      API_TOKENS: join(dir, "api-tokens.yaml"),
+    },
   });
   processes.push(projector);
   await projector.waitForOutput(/projector started/);
@@ -57,11 +69,24 @@ async function startProjector(metricsPort: number) {
 
 beforeAll(async () => {
   nats = await provideNats();
+  dir = await mkdtemp(join(tmpdir(), "levity-fleet-"));
+  apiPort = await freePort();
+  await writeFile(join(dir, "api-tokens.yaml"), serializeApiTokens(new ApiTokens([record])));
 });
 afterAll(async () => {
   await Promise.all(processes.map((p) => p.stop("SIGKILL")));
   await nats?.dispose();
+  await rm(dir, { recursive: true, force: true });
 });
+
+/** The projector's charge-point API: one charge point as it answers it. */
+async function chargePoint(id: string): Promise<Record<string, unknown>> {
+  const response = await fetch(`http://127.0.0.1:${apiPort}/v1/charge-points/${id}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(response.status).toBe(200);
+  return (await response.json()) as Record<string, unknown>;
+}
 
 describe("gateways, NATS and the projector together", () => {
   it("projects what charge points do, survives a projector restart, and notices a dead gateway", async () => {
@@ -152,6 +177,19 @@ describe("gateways, NATS and the projector together", () => {
     );
     expect(sampleValue(before, "ocpp_cp_boots_total", { cp_id: "CP-2" })).toBe(1);
     expect(sampleValue(before, "process_resident_memory_bytes")).toBeGreaterThan(0);
+    // The projector's API says where each charge point is, from the same state.
+    expect(await chargePoint("CP-1")).toMatchObject({
+      connected: true,
+      gateway: "gw-a",
+      vendor: "ACME",
+      connectors: [
+        { id: 1, status: "Preparing", transaction: { transactionId: String(transactionId) } },
+      ],
+    });
+    expect(await chargePoint("CP-2")).toMatchObject({
+      gateway: "gw-b",
+      connectors: [{ id: 1, status: "Faulted" }],
+    });
 
     expect((await projector.stop("SIGTERM")).code).toBe(0);
     projector = await startProjector(metricsPort);
@@ -168,6 +206,7 @@ describe("gateways, NATS and the projector together", () => {
         expect(sampleValue(lost, "ocpp_cp_disconnects_total", { cp_id: "CP-1" })).toBe(1);
         expect(sampleValue(lost, "ocpp_cp_connected", { cp_id: "CP-2" })).toBe(1);
         expect(sampleValue(lost, "ocpp_central_up")).toBe(1);
+        expect(await chargePoint("CP-1")).toMatchObject({ connected: false, gateway: null });
       },
       { timeoutMs: 20_000 },
     );

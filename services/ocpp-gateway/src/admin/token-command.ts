@@ -1,10 +1,5 @@
-import {
-  type ApiTokens,
-  newApiToken,
-  parseApiTokens,
-  serializeApiTokens,
-} from "../api/api-tokens.js";
-import { readFileText, writeFileAtomically } from "../config/live-file.js";
+import { type ApiTokens, newApiToken, parseApiTokens, serializeApiTokens } from "@levity/api-kit";
+import { readFileText, writeFileAtomically } from "@levity/service-kit";
 
 /** What `levity-admin token` was asked to do. */
 export type TokenCommand =

@@ -1,9 +1,4 @@
-import {
-  type FileReport,
-  LiveFile,
-  readFileText,
-  writeFileAtomically,
-} from "../config/live-file.js";
+import { type FileReport, LiveFile, readFileText, writeFileAtomically } from "@levity/service-kit";
 import {
   type ChargePointRegistry,
   parseRegistry,

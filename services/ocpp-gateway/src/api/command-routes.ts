@@ -1,10 +1,10 @@
+import { ErrorBody, errorResponses, sendError } from "@levity/api-kit";
 import type { CommandOutcome } from "@levity/commands";
 import type { Static } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { CommandRecord } from "../commands/command-journal.js";
 import type { CommandAnswer, CommandService } from "../commands/command-service.js";
 import { hasControlCharacter } from "../connection/handshake.js";
-import { sendError } from "./api-errors.js";
 import {
   Accepted,
   CommandBody,
@@ -16,10 +16,9 @@ import {
   CommandQuery as CommandQuerySchema,
   CommandStatus,
   type CommandStatusBody,
-  ErrorBody,
   type StatusParams,
   StatusParams as StatusParamsSchema,
-} from "./api-schemas.js";
+} from "./command-schemas.js";
 
 /** What the command routes need. */
 export interface CommandRoutesOptions {
@@ -71,9 +70,7 @@ export function commandRoutes(options: CommandRoutesOptions) {
           response: {
             200: CommandStatus,
             202: Accepted,
-            ...Object.fromEntries(
-              [400, 401, 404, 409, 422, 429, 502, 503, 504].map((status) => [status, ErrorBody]),
-            ),
+            ...errorResponses([400, 401, 404, 409, 422, 429, 502, 503, 504]),
           },
         },
       },

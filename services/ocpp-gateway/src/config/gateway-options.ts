@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { apiOptions } from "@levity/api-kit";
 import { choice, flag, integer, optionalText, text, url } from "@levity/service-kit";
 
 /** Every setting of the gateway: flag, env var, default and meaning, in one table. */
@@ -171,31 +172,7 @@ export const gatewayOptions = {
     description:
       "seconds a command may take to be answered (an API call may ask for less); then it times out",
   }),
-  apiPort: integer({
-    env: "API_PORT",
-    default: 9080,
-    min: 0,
-    max: 65535,
-    description: "port of the command API (only with --api-tokens)",
-  }),
-  apiHost: text({
-    env: "API_HOST",
-    default: "0.0.0.0",
-    description: "address the command API binds to",
-  }),
-  apiTokens: optionalText({
-    env: "API_TOKENS",
-    description:
-      "file of the API's bearer tokens, hashed (levity-admin token add manages it); re-read on change. Without it the API is off",
-  }),
-  apiTlsCert: optionalText({
-    env: "API_TLS_CERT",
-    description: "serve the command API over HTTPS with this certificate (PEM)...",
-  }),
-  apiTlsKey: optionalText({
-    env: "API_TLS_KEY",
-    description: "...and this private key (PEM)",
-  }),
+  ...apiOptions(9080, "commands"),
   batchMaxEvents: integer({
     env: "BATCH_MAX_EVENTS",
     default: 500,

@@ -1,10 +1,10 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ApiTokens, newApiToken, serializeApiTokens } from "@levity/api-kit";
 import { OcppClient } from "@levity/simulator";
 import { eventually, type GatewayProcess, launchGateway, NatsServerProcess } from "@levity/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiTokens, newApiToken, serializeApiTokens } from "../../src/api/api-tokens.js";
 
 let nats: NatsServerProcess;
 let dir: string;

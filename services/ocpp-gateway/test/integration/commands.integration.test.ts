@@ -1,3 +1,4 @@
+import { ApiTokens, newApiToken, startApi } from "@levity/api-kit";
 import type { LevityEvent } from "@levity/events";
 import { readEvents } from "@levity/events/testing";
 import { createLogger, type HttpServer } from "@levity/service-kit";
@@ -10,8 +11,7 @@ import {
   strictRpcClient,
 } from "@levity/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ApiTokens, newApiToken } from "../../src/api/api-tokens.js";
-import { startCommandApi } from "../../src/api/command-api.js";
+import { commandRoutes } from "../../src/api/command-routes.js";
 import {
   type GatewayUnderTest,
   newStreamSpace,
@@ -51,19 +51,21 @@ beforeAll(async () => {
   });
   for (const g of [gwA, gwB]) {
     apis.push(
-      await startCommandApi({
-        port: 0,
-        host: "127.0.0.1",
-        tls: undefined,
-        tokens: () => tokens,
-        logger,
-        routes: {
-          commands: g.gateway.commands,
-          knownChargePoint: (cpId) => cpId !== "UNREGISTERED",
-          commandTimeoutS: 5,
-          now: Date.now,
+      await startApi(
+        { port: 0, host: "127.0.0.1", tls: undefined },
+        {
+          tokens: () => tokens,
+          logger,
+          features: [
+            commandRoutes({
+              commands: g.gateway.commands,
+              knownChargePoint: (cpId) => cpId !== "UNREGISTERED",
+              commandTimeoutS: 5,
+              now: Date.now,
+            }),
+          ],
         },
-      }),
+      ),
     );
   }
 });

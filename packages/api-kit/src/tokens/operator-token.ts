@@ -1,5 +1,5 @@
 import { access, writeFile } from "node:fs/promises";
-import { writeFileAtomically } from "../config/live-file.js";
+import { writeFileAtomically } from "@levity/service-kit";
 import { ApiTokens, newApiToken, serializeApiTokens } from "./api-tokens.js";
 
 /**

@@ -1,43 +1,35 @@
-import type { HttpServer, Logger } from "@levity/service-kit";
-import type { CommandService } from "../commands/command-service.js";
-import { LiveFile } from "../config/live-file.js";
-import { parseApiTokens } from "./api-tokens.js";
-import { startCommandApi } from "./command-api.js";
+import { type HttpServer, LiveFile, type Logger } from "@levity/service-kit";
+import { type ApiFeature, startApi } from "./http/api-server.js";
+import { parseApiTokens } from "./tokens/api-tokens.js";
 
-/** The API's settings (a subset of the gateway's options). */
+/** The API's settings, as each service that serves it takes them. */
 export interface ApiConfig {
   readonly apiPort: number;
   readonly apiHost: string;
   readonly apiTokens: string | undefined;
   readonly apiTlsCert: string | undefined;
   readonly apiTlsKey: string | undefined;
-  readonly commandTimeout: number;
 }
 
-/** A running command API, or none. */
+/** A running API, or none. */
 export interface RunningApi {
   readonly port: number | undefined;
   stop(): Promise<void>;
 }
 
 /**
- * Starts the command API when a tokens file is given; without one it stays off (and says so):
- * commands are dangerous, so the API is never open by accident.
+ * Serves the features when a tokens file is given; without one the API stays off (and says so),
+ * so it is never open by accident. The tokens file is re-read live.
  */
-export async function commandApiFromConfig(
+export async function apiFromConfig(
   config: ApiConfig,
-  parts: {
-    readonly commands: CommandService;
-    readonly knownChargePoint: (cpId: string) => boolean;
-    readonly logger: Logger;
-    readonly now: () => number;
-  },
+  features: readonly ApiFeature[],
+  logger: Logger,
 ): Promise<{ ok: true; api: RunningApi } | { ok: false; error: string }> {
-  const { logger } = parts;
   if (Boolean(config.apiTlsCert) !== Boolean(config.apiTlsKey))
     return { ok: false, error: "--api-tls-cert and --api-tls-key go together" };
   if (!config.apiTokens) {
-    logger.warn("the command API is off: give --api-tokens FILE to serve it");
+    logger.warn("the API is off: give --api-tokens FILE to serve it");
     return { ok: true, api: { port: undefined, stop: async () => {} } };
   }
   const tokens = await LiveFile.open(
@@ -59,29 +51,24 @@ export async function commandApiFromConfig(
     );
   let server: HttpServer;
   try {
-    server = await startCommandApi({
-      port: config.apiPort,
-      host: config.apiHost,
-      tls:
-        config.apiTlsCert && config.apiTlsKey
-          ? { certFile: config.apiTlsCert, keyFile: config.apiTlsKey }
-          : undefined,
-      tokens: () => file.current,
-      routes: {
-        commands: parts.commands,
-        knownChargePoint: parts.knownChargePoint,
-        commandTimeoutS: config.commandTimeout,
-        now: parts.now,
+    server = await startApi(
+      {
+        port: config.apiPort,
+        host: config.apiHost,
+        tls:
+          config.apiTlsCert && config.apiTlsKey
+            ? { certFile: config.apiTlsCert, keyFile: config.apiTlsKey }
+            : undefined,
       },
-      logger,
-    });
+      { tokens: () => file.current, features, logger },
+    );
   } catch (error) {
     file.stop();
-    return { ok: false, error: `cannot serve the command API: ${(error as Error).message}` };
+    return { ok: false, error: `cannot serve the API: ${(error as Error).message}` };
   }
   logger.info(
     { api: `${config.apiTlsCert ? "https" : "http"}://localhost:${server.port}/v1` },
-    "command API listening",
+    "API listening",
   );
   return {
     ok: true,

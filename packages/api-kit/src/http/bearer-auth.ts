@@ -1,7 +1,7 @@
 import type { Logger } from "@levity/service-kit";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { ApiTokens } from "../tokens/api-tokens.js";
 import { sendError } from "./api-errors.js";
-import type { ApiTokens } from "./api-tokens.js";
 
 declare module "fastify" {
   interface FastifyRequest {

@@ -4,20 +4,6 @@ import { type Static, Type } from "@sinclair/typebox";
 // The shapes of the command API's requests and answers: the routes validate against them and the
 // OpenAPI document (docs/openapi.json) is generated from them.
 
-export const ErrorBody = Type.Object(
-  {
-    error: Type.String({ description: "a stable code: unknown-action, offline, timed-out, ..." }),
-    message: Type.String({ description: "what went wrong, for a person" }),
-    commandId: Type.Optional(Type.String()),
-    protocol: Type.Optional(Type.String()),
-    path: Type.Optional(Type.String({ description: "JSON pointer of the invalid field" })),
-    errorCode: Type.Optional(Type.String({ description: "the charge point's CALLERROR code" })),
-    errorDescription: Type.Optional(Type.String()),
-    detail: Type.Optional(Type.String()),
-  },
-  { $id: "Error", additionalProperties: false },
-);
-
 const OcppPayload = Type.Record(Type.String(), Type.Unknown(), {
   description: "an OCPP payload, as the action's JSON schema defines it",
 });
@@ -110,4 +96,3 @@ export const CommandBody = Type.Record(Type.String(), Type.Unknown(), {
 });
 
 export type CommandStatusBody = Static<typeof CommandStatus>;
-export type ErrorBodyType = Static<typeof ErrorBody>;

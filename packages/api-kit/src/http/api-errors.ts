@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
-import type { ErrorBodyType } from "./api-schemas.js";
+import type { ErrorBodyType } from "./error-body.js";
 
 /** Answers with a status and a JSON `{error, message, ...}`. */
 export function sendError(
@@ -12,20 +12,31 @@ export function sendError(
   return reply.code(status).send({ error, message, ...extra });
 }
 
-// Routes by path, for telling a wrong method (405) from an unknown path (404).
-const ROUTES: readonly { readonly path: RegExp; readonly methods: readonly string[] }[] = [
-  { path: /^\/v1\/charge-points\/[^/]+\/commands\/[^/]+$/, methods: ["POST"] },
-  { path: /^\/v1\/commands\/[^/]+$/, methods: ["GET"] },
-  { path: /^\/v1\/openapi\.json$/, methods: ["GET"] },
-];
+/** A route's path as a pattern (`:id` matches one segment), to tell a wrong method from an unknown path. */
+function pathPattern(url: string): RegExp {
+  const escaped = url
+    .split("/")
+    .map((segment) =>
+      segment.startsWith(":") ? "[^/]+" : segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"),
+    )
+    .join("/");
+  return new RegExp(`^${escaped}$`);
+}
 
 /**
  * Every refusal fastify makes on its own (malformed JSON, a body over the bound, a wrong content
  * type, a failed schema, an unknown path or method) answers as the API's own do: a status and a
- * JSON `{error, message}`, never a stack. Anything else is a bug: 500, logged, no detail.
+ * JSON `{error, message}`, never a stack. Anything else is a bug: 500, logged, no detail. A known
+ * path with a wrong method is 405 with `Allow`, from the routes the features registered.
  */
 export function errorHandling(logError: (error: unknown) => void) {
   return async (app: FastifyInstance): Promise<void> => {
+    const routes = new Map<string, { readonly path: RegExp; readonly methods: Set<string> }>();
+    app.addHook("onRoute", (route) => {
+      const known = routes.get(route.url) ?? { path: pathPattern(route.url), methods: new Set() };
+      for (const method of [route.method].flat()) if (method !== "HEAD") known.methods.add(method);
+      routes.set(route.url, known);
+    });
     app.setErrorHandler((error: FastifyError, _request, reply) => {
       if (error.validation) {
         const first = error.validation[0];
@@ -47,9 +58,9 @@ export function errorHandling(logError: (error: unknown) => void) {
     });
     app.setNotFoundHandler((request, reply) => {
       const path = request.url.split("?")[0] ?? "";
-      const route = ROUTES.find((candidate) => candidate.path.test(path));
+      const route = [...routes.values()].find((candidate) => candidate.path.test(path));
       if (route) {
-        reply.header("allow", route.methods.join(", "));
+        reply.header("allow", [...route.methods].join(", "));
         return sendError(reply, 405, "method-not-allowed", `${request.method} is not allowed here`);
       }
       return sendError(reply, 404, "not-found", `no such resource: ${path}`);
