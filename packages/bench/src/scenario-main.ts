@@ -11,9 +11,10 @@ import {
   renderProtocols,
   startProtocolsLevity,
 } from "./scenarios/protocols.js";
+import { readApi, renderReadApi } from "./scenarios/read-api.js";
 import { startLevity, withSystem } from "./scenarios/systems.js";
 
-// pnpm --filter @levity/bench scenario <abuse|admission|commands|guess-flood|nats-restart|protocols>: one scenario alone, after pnpm build
+// pnpm --filter @levity/bench scenario <abuse|admission|commands|guess-flood|nats-restart|protocols|read-api>: one scenario alone, after pnpm build
 // (pnpm bench runs them with the others). Writes .bench/<scenario>.json and prints its report.
 
 const quick = process.env.BENCH_QUICK === "1";
@@ -45,6 +46,10 @@ const scenarios: Record<string, () => Promise<{ result: unknown; report: string 
       const result = await protocols(levity, protocolsOptions(quick));
       return { result, report: renderProtocols(result) };
     }),
+  "read-api": async () => {
+    const result = await readApi(quick);
+    return { result, report: renderReadApi(result) };
+  },
   admission: async () => {
     const result = await admission(admissionSizes(quick));
     return { result, report: renderAdmission(result) };

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ApiTokens, newApiToken, serializeApiTokens } from "@levity/ocpp-gateway";
+import { ApiTokens, newApiToken, serializeApiTokens } from "@levity/api-kit";
 import {
   type GatewayProcess,
   launchGateway,
