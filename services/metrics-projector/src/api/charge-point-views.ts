@@ -1,3 +1,4 @@
+import { wattHours } from "../metrics/watt-hours.js";
 import { plannedInoperative } from "../state/availability.js";
 import type { CpState, EndedTransactionState, ProjectionState } from "../state/projection-state.js";
 import type { ChargePointType, EndedTransactionType } from "./charge-point-schemas.js";
@@ -24,7 +25,7 @@ export function chargePointView(state: ProjectionState, id: string, cp: CpState)
     firmware: cp.info?.firmware ?? null,
     firstSeen: iso(cp.firstSeenAt),
     lastSeen: iso(cp.lastSeenAt),
-    energyDeliveredWh: cp.energyWh,
+    energyDeliveredWh: wattHours(cp.energyWh),
     transactions: cp.transactions,
     connectors: Object.entries(cp.connectors)
       .map(([key, connector]) => ({
@@ -36,7 +37,7 @@ export function chargePointView(state: ProjectionState, id: string, cp: CpState)
           ? {
               transactionId: connector.transaction.id,
               startedAt: iso(connector.transaction.startTimestamp),
-              energyWh: connector.transaction.energyWh,
+              energyWh: wattHours(connector.transaction.energyWh),
               powerW: connector.powerW,
             }
           : null,
@@ -51,7 +52,7 @@ function endedView(entry: EndedTransactionState): EndedTransactionType {
     evseId: entry.evseId ?? null,
     startedAt: entry.startedAt === undefined ? null : iso(entry.startedAt),
     stoppedAt: iso(entry.stoppedAt),
-    energyWh: entry.energyWh ?? null,
+    energyWh: entry.energyWh === undefined ? null : wattHours(entry.energyWh),
     stopReason: entry.reason ?? null,
     endedBy: entry.orphaned ? "orphaned" : "stop",
   };

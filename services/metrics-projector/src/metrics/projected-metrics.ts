@@ -10,6 +10,7 @@ import {
   TRANSACTION_ENERGY_BUCKETS,
 } from "../state/projection-state.js";
 import { labelValue } from "./label-value.js";
+import { wattHours } from "./watt-hours.js";
 
 /** A metric family the projector derives from its state: what dashboards and alerts may read. */
 export interface ProjectedMetric {
@@ -352,7 +353,8 @@ export const CP_FAMILIES: readonly CpFamily[] = [
     type: "counter",
     help: "Energy delivered in transactions, Wh: the import register's increments (never negative, never twice; see docs/metrics.md)",
     labels: ["cp_id"],
-    write: (out, cp, s) => out.push(`ocpp_cp_energy_delivered_wh_total{${cp}} ${s.energyWh}`),
+    write: (out, cp, s) =>
+      out.push(`ocpp_cp_energy_delivered_wh_total{${cp}} ${wattHours(s.energyWh)}`),
   },
   {
     name: "ocpp_cp_power_w",

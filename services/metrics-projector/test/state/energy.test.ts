@@ -73,6 +73,13 @@ describe("energy delivered, from the meter register", () => {
     expect(sampleValue(metrics, "ocpp_transaction_energy_wh_bucket", { le: "2500" })).toBe(0);
   });
 
+  it("shows energy to the milliwatt-hour, without the binary noise of summed kWh fractions", async () => {
+    const state = fold([start(100.1), meter(register(100.3, 1)), meter(register(100.7, 2))]);
+    expect(state.cps.get(CP)?.energyWh).not.toBe(0.6);
+    const metrics = await metricsOf(state);
+    expect(sampleValue(metrics, "ocpp_cp_energy_delivered_wh_total", { cp_id: CP })).toBe(0.6);
+  });
+
   it("re-bases on a register that goes backwards (reset at a reboot): never a negative increment", () => {
     expect(
       energyOf([
