@@ -4,6 +4,7 @@ import { abuse, abuseOptions, renderAbuse } from "./scenarios/abuse.js";
 import { admission, admissionSizes, renderAdmission } from "./scenarios/admission.js";
 import { commandsAcrossGateways, commandsOptions, renderCommands } from "./scenarios/commands.js";
 import { guessFlood, guessFloodOptions, renderGuessFlood } from "./scenarios/guess-flood.js";
+import { history, historyOptions, renderHistory } from "./scenarios/history.js";
 import { natsRestart, natsRestartOptions, renderNatsRestart } from "./scenarios/nats-restart.js";
 import {
   protocols,
@@ -14,7 +15,7 @@ import {
 import { readApi, renderReadApi } from "./scenarios/read-api.js";
 import { startLevity, withSystem } from "./scenarios/systems.js";
 
-// pnpm --filter @levity/bench scenario <abuse|admission|commands|guess-flood|nats-restart|protocols|read-api>: one scenario alone, after pnpm build
+// pnpm --filter @levity/bench scenario <abuse|admission|commands|guess-flood|history|nats-restart|protocols|read-api>: one scenario alone, after pnpm build
 // (pnpm bench runs them with the others). Writes .bench/<scenario>.json and prints its report.
 
 const quick = process.env.BENCH_QUICK === "1";
@@ -35,6 +36,10 @@ const scenarios: Record<string, () => Promise<{ result: unknown; report: string 
   "guess-flood": async () => {
     const result = await guessFlood(guessFloodOptions(quick));
     return { result, report: renderGuessFlood(result) };
+  },
+  history: async () => {
+    const result = await history(historyOptions(quick));
+    return { result, report: renderHistory(result) };
   },
   "nats-restart": () =>
     withSystem(startLevity, async (levity) => {

@@ -2,6 +2,7 @@
 import { text } from "node:stream/consumers";
 import { ADMIN_USAGE, listing, newSecret, parseAdminCommand } from "./admin/admin-command.js";
 import { runApiCall } from "./admin/cmd-command.js";
+import { runEventsCommand } from "./admin/events-command.js";
 import { runTokenCommand } from "./admin/token-command.js";
 import { readRegistryFile, writeRegistryFile } from "./admission/registry-file.js";
 
@@ -25,6 +26,30 @@ if (command.kind === "api") {
   if (result.ok) process.stdout.write(result.output);
   else process.stderr.write(`error: ${result.output}\n`);
   process.exit(result.ok ? 0 : 1);
+}
+if (command.kind === "events") {
+  // Ctrl-C or a closed pipe (| head) ends a --follow quietly.
+  let stopped = false;
+  process.on("SIGINT", () => {
+    stopped = true;
+  });
+  process.stdout.on("error", () => process.exit(0));
+  try {
+    const stats = await runEventsCommand(command, {
+      write: (line) => process.stdout.write(line),
+      note: (line) => process.stderr.write(`note: ${line}\n`),
+      terminal: process.stdout.isTTY === true,
+      stopped: () => stopped,
+    });
+    if (command.stats) process.stderr.write(`stats: ${JSON.stringify(stats)}\n`);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" && command.source.kind === "journal")
+      fail(`no journal at ${command.source.path} (see --data-dir)`);
+    process.stderr.write(`error: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  process.exit(0);
 }
 if (
   command.kind === "token-list" ||

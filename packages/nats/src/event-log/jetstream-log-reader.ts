@@ -1,4 +1,4 @@
-import { type LogReader, type LogRecord, recordOf } from "@levity/events";
+import { type LogReader, recordOf } from "@levity/events";
 import {
   type ConsumerMessages,
   type ConsumerNotification,
@@ -47,6 +47,24 @@ export function readJetStream(
   fromSequence: number,
   options: JetStreamReaderOptions,
 ): LogReader {
+  return followJetStream(js, fromSequence, options, recordOf);
+}
+
+/** A reader of the stream's messages, each mapped by `map`. */
+export interface MessageReader<T> extends AsyncIterable<T> {
+  close(): Promise<void>;
+}
+
+/**
+ * The same resilient ordered read, yielding `map(sequence, data)` of each message: the history
+ * indexer maps raw bytes, without validating every event as the projector does.
+ */
+export function followJetStream<T>(
+  js: JetStreamClient,
+  fromSequence: number,
+  options: JetStreamReaderOptions,
+  map: (sequence: number, data: Uint8Array) => T,
+): MessageReader<T> {
   let next = Math.max(1, fromSequence);
   let stopped = false;
   let current: ConsumerMessages | undefined;
@@ -104,7 +122,7 @@ export function readJetStream(
   };
 
   return {
-    async *[Symbol.asyncIterator](): AsyncGenerator<LogRecord> {
+    async *[Symbol.asyncIterator](): AsyncGenerator<T> {
       try {
         while (!stopped) {
           const consumed = await open();
@@ -115,7 +133,7 @@ export function readJetStream(
             for await (const message of messages) {
               if (message.seq < next) continue;
               next = message.seq + 1;
-              yield recordOf(message.seq, message.data);
+              yield map(message.seq, message.data);
             }
           } finally {
             if (current === messages) current = undefined;

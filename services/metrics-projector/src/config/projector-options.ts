@@ -1,5 +1,5 @@
 import { apiOptions } from "@levity/api-kit";
-import { choice, integer, text, url } from "@levity/service-kit";
+import { choice, flag, integer, text, url } from "@levity/service-kit";
 
 /** Every setting of the projector: flag, env var, default and meaning, in one table. */
 export const projectorOptions = {
@@ -84,6 +84,11 @@ export const projectorOptions = {
     pattern: /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/,
     hint: "dot-separated tokens",
     description: "subject prefix of the event stream",
+  }),
+  noHistoryIndex: flag({
+    env: "NO_HISTORY_INDEX",
+    description:
+      "do not write the history index that levity-admin events reads (docs/history.md): for a second replica, as one writes it",
   }),
   ...apiOptions(9081, "charge points, as the projection knows them"),
   logLevel: choice(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {

@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import type { ChargePointRegistry, SecurityProfile } from "../admission/charge-point-registry.js";
 import { hashPassword, SCRYPT_COST } from "../admission/password-hash.js";
 import { type ApiCall, parseApiCall } from "./cmd-command.js";
+import { type EventsCommand, parseEventsCommand } from "./events-command.js";
 import { parseTokenCommand, type TokenCommand } from "./token-command.js";
 
 /** Where a new password comes from. */
@@ -15,6 +16,7 @@ export type SecretSource =
 export type AdminCommand =
   | { readonly kind: "help" }
   | TokenCommand
+  | EventsCommand
   | { readonly kind: "api"; readonly call: ApiCall }
   | { readonly kind: "list"; readonly file: string }
   | { readonly kind: "remove"; readonly file: string; readonly identity: string }
@@ -26,7 +28,7 @@ export type AdminCommand =
       readonly secret: SecretSource | undefined;
     };
 
-export const ADMIN_USAGE = `Usage: levity-admin <cp|token|cmd|command> ... [options]
+export const ADMIN_USAGE = `Usage: levity-admin <cp|token|cmd|command|events> ... [options]
 
 Manages the charge point registry and the API tokens a gateway reads, in place and atomically
 (running gateways pick a change up within two seconds; a charge point removed, or whose profile
@@ -49,6 +51,18 @@ env LEVITY_API_TOKEN, or data/operator-token as pnpm start writes it):
                                    cmd CP-7 Reset '{"type":"Soft"}'; exits 1 on any failure
   command <id>                     print a command's status and outcome
 
+History of one charge point (docs/history.md), from --nats (env NATS_URL) or else --data-dir:
+  events --cp <identity>      print its events: JSON lines when standard output is not a terminal
+                              (or with --json), else a timeline; e.g. events --cp CP-7 --since 2h
+  --since <t> / --until <t>   a duration before now (90s, 15m, 2h, 7d) or an ISO time (default 1h)
+  events --all                every event of every charge point and gateway (an audit trail to ship)
+  --type <t,...>              only these event types, e.g. cp.status,cp.fault
+  --follow                    after the history, print new events as they are stored (Ctrl-C ends)
+  --nats <url>                NATS server; with --stream (OCPP_EVENTS), --subject-prefix (ocpp)
+  --data-dir <dir>            the all-in-one's data directory (default ./data): its events.jsonl
+  --scan                      read the stream from --since without the history index
+  --stats                     print what was read (index entries, messages) to standard error
+
 Options:
   --file <path>        the registry or tokens file
   --profile <1|2|3>    1: Basic auth on ws; 2: Basic auth on TLS; 3: TLS client certificate
@@ -67,6 +81,7 @@ Options:
 export function parseAdminCommand(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
+  now: number = Date.now(),
 ): { ok: true; command: AdminCommand } | { ok: false; error: string } {
   let parsed: ReturnType<typeof parseArgs>;
   try {
@@ -84,6 +99,19 @@ export function parseAdminCommand(
         timeout: { type: "string" },
         "idempotency-key": { type: "string" },
         async: { type: "boolean" },
+        cp: { type: "string" },
+        all: { type: "boolean" },
+        since: { type: "string" },
+        until: { type: "string" },
+        type: { type: "string" },
+        follow: { type: "boolean" },
+        json: { type: "boolean" },
+        stats: { type: "boolean" },
+        scan: { type: "boolean" },
+        nats: { type: "string" },
+        stream: { type: "string" },
+        "subject-prefix": { type: "string" },
+        "data-dir": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -99,6 +127,30 @@ export function parseAdminCommand(
       (values.file as string | undefined) ?? env.API_TOKENS,
     );
     return token.ok ? { ok: true, command: token.command } : token;
+  }
+  if (noun === "events") {
+    if (positionals.length > 1)
+      return { ok: false, error: `events takes options only, not ${positionals[1]}` };
+    const str = (key: string) => values[key] as string | undefined;
+    return parseEventsCommand(
+      {
+        cp: str("cp"),
+        all: values.all === true,
+        since: str("since"),
+        until: str("until"),
+        type: str("type"),
+        follow: values.follow === true,
+        json: values.json === true,
+        stats: values.stats === true,
+        scan: values.scan === true,
+        nats: str("nats"),
+        stream: str("stream"),
+        subjectPrefix: str("subject-prefix"),
+        dataDir: str("data-dir"),
+      },
+      env,
+      now,
+    );
   }
   if (noun === "cmd" || noun === "command") {
     const call = parseApiCall(

@@ -1,0 +1,227 @@
+import {
+  chargePointsIn,
+  decodeIndexEntry,
+  encodeIndexEntry,
+  ensureIndexStream,
+  followJetStream,
+  historyIndexNames,
+  type MessageReader,
+} from "@levity/nats";
+import { JetStreamApiError, type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
+
+/** Where the indexer reads and writes. */
+export interface HistoryIndexerOptions {
+  readonly stream: string;
+  readonly subjectPrefix: string;
+  /** Longest time between progress records while messages are indexed (default 1 s). */
+  readonly progressEveryMs?: number;
+  readonly logger: IndexerLogger;
+}
+
+/** What the indexer logs through (a pino logger fits). */
+export interface IndexerLogger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
+export interface HistoryIndexer {
+  /** The event-stream sequence through which the index is known to be complete. */
+  indexedThrough(): number;
+  /** Entries this indexer has published since it started. */
+  entriesWritten(): number;
+  stop(): Promise<void>;
+}
+
+// Event-stream messages indexed between two progress records, at most: bounds what a restart
+// publishes again and what waits in the connection's buffer.
+const MESSAGES_PER_RECORD = 2_000;
+const NO_MESSAGE_FOUND = 10037;
+const WRONG_LAST_SEQUENCE = 10071;
+// Progress records between purges of the older ones (only the last is ever read).
+const PURGE_EVERY = 600;
+
+/**
+ * Follows the event stream and writes the history index (docs/history.md): for each message, one
+ * entry per charge point with events in it, under that charge point's subject, holding the index
+ * sequence of its previous entry, so that a reader walks one charger's entries by sequence
+ * whatever the size of the index.
+ *
+ * Entries are plain NATS publishes, which the index stream captures without an acknowledgement
+ * each (a JetStream publish per entry held indexing to about 15,000 entries/s). As the only writer
+ * of the index stream, the indexer knows the sequence each one gets; a *progress record* published
+ * through JetStream after them, expecting the stream's last sequence to be the one predicted, is
+ * stored only if every entry before it was. Otherwise (an entry lost in a disconnection, another
+ * writer) the indexer starts again after its last stored record, and reads each charge point's
+ * last entry back from the stream; entries published twice are harmless (readers fetch a message
+ * once).
+ */
+export async function startHistoryIndexer(
+  connection: NatsConnection,
+  options: HistoryIndexerOptions,
+): Promise<HistoryIndexer> {
+  const names = historyIndexNames(options.stream, options.subjectPrefix);
+  const jsm = await jetstreamManager(connection);
+  const js = jsm.jetstream();
+  await ensureIndexStream(jsm, options.stream, names);
+  let recorded = await lastProgress(jsm, names.stream, names.progress);
+  // The event-stream sequence last indexed, and the index sequence its last entry was given.
+  let published = recorded;
+  let predicted = 0;
+  // Each charge point's last entry in the index (its sequence there), as far as known.
+  const lastEntry = new Map<string, number>();
+  let records = 0;
+  let written = 0;
+  let stopped = false;
+  let recording: Promise<void> | undefined;
+  let recordedAt = Date.now();
+  let reader: MessageReader<{ seq: number; cps: Map<string, number> }> | undefined;
+
+  // Records `published` as indexed; rejects when the proof fails (the caller starts again).
+  const record = (): Promise<void> => {
+    if (recording) return recording;
+    recording = (async () => {
+      try {
+        const through = published;
+        if (through <= recorded) return;
+        // The server stores the record only if the stream's last sequence is the one predicted:
+        // then every entry before it is stored, and a stored record is always true.
+        const after = predicted;
+        predicted += 1;
+        try {
+          await js.publish(
+            names.progress,
+            encodeIndexEntry({ seq: through, ts: Date.now(), prev: 0 }),
+            {
+              expect: { lastSequence: after },
+            },
+          );
+        } catch (error) {
+          if (error instanceof JetStreamApiError && error.code === WRONG_LAST_SEQUENCE)
+            throw new Error(
+              `the index stream is not at ${after}: an entry was lost, or another indexer writes`,
+            );
+          throw error;
+        }
+        recorded = through;
+        recordedAt = Date.now();
+        records += 1;
+        if (records % PURGE_EVERY === 0)
+          await jsm.streams.purge(names.stream, { filter: names.progress, keep: 1 });
+      } finally {
+        recording = undefined;
+      }
+    })();
+    return recording;
+  };
+
+  const everyMs = options.progressEveryMs ?? 1_000;
+  const timer = setInterval(() => {
+    if (published > recorded && Date.now() - recordedAt >= everyMs)
+      record().catch((error: unknown) => {
+        options.logger.warn({ err: error }, "could not record the history index's progress");
+        // Start again from what the index holds.
+        void reader?.close();
+      });
+  }, everyMs);
+
+  const lookUp = async (cpId: string): Promise<void> => {
+    const stored = await jsm.streams
+      .getMessage(names.stream, { last_by_subj: names.subject(cpId) })
+      .catch((error: unknown) => {
+        if (error instanceof JetStreamApiError && error.code === NO_MESSAGE_FOUND) return null;
+        throw error;
+      });
+    lastEntry.set(cpId, stored?.seq ?? 0);
+  };
+
+  // Any disconnection voids what was published since the last record: start again.
+  void (async () => {
+    for await (const status of connection.status())
+      if (status.type === "disconnect" || status.type === "reconnect") void reader?.close();
+  })();
+
+  const run = async () => {
+    while (!stopped) {
+      try {
+        // Read back, not remembered: an index stream deleted to be rebuilt starts again at 1.
+        await ensureIndexStream(jsm, options.stream, names);
+        recorded = await lastProgress(jsm, names.stream, names.progress);
+        published = recorded;
+        predicted = (await jsm.streams.info(names.stream)).state.last_seq;
+        lastEntry.clear();
+      } catch (error) {
+        options.logger.warn({ err: error }, "could not open the history index; trying again");
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        continue;
+      }
+      reader = followJetStream(
+        js,
+        recorded + 1,
+        {
+          stream: options.stream,
+          batch: 1_000,
+          expiresMs: 5_000,
+          onRestart: (reason, next) =>
+            options.logger.warn({ reason, from: next }, "replaced the history indexer's consumer"),
+          // A reconnection restarts the whole indexer from its last record (above).
+          onReconnect: () => () => {},
+        },
+        (seq, data) => ({ seq, cps: chargePointsIn(data) }),
+      );
+      try {
+        let unrecorded = 0;
+        for await (const { seq, cps } of reader) {
+          const unknown = [...cps.keys()].filter((cpId) => !lastEntry.has(cpId));
+          if (unknown.length > 0) await Promise.all(unknown.map(lookUp));
+          // Entries and records go out in the order their sequences were predicted.
+          while (recording) await recording;
+          for (const [cpId, ts] of cps) {
+            connection.publish(
+              names.subject(cpId),
+              encodeIndexEntry({ seq, ts, prev: lastEntry.get(cpId) ?? 0 }),
+            );
+            predicted += 1;
+            lastEntry.set(cpId, predicted);
+          }
+          written += cps.size;
+          published = seq;
+          unrecorded += 1;
+          if (unrecorded >= MESSAGES_PER_RECORD) {
+            await record();
+            unrecorded = 0;
+          }
+        }
+      } catch (error) {
+        options.logger.warn({ err: error }, "history indexing failed; starting again");
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      } finally {
+        await reader.close();
+      }
+    }
+  };
+  const running = run();
+  options.logger.info({ from: recorded + 1, index: names.stream }, "history indexer started");
+
+  return {
+    indexedThrough: () => recorded,
+    entriesWritten: () => written,
+    stop: async () => {
+      stopped = true;
+      clearInterval(timer);
+      await reader?.close();
+      await running;
+      await record().catch(() => {});
+    },
+  };
+}
+
+async function lastProgress(jsm: JetStreamManager, stream: string, subject: string) {
+  try {
+    const stored = await jsm.streams.getMessage(stream, { last_by_subj: subject });
+    return (stored && decodeIndexEntry(stored.data)?.seq) ?? 0;
+  } catch (error) {
+    if (error instanceof JetStreamApiError && error.code === NO_MESSAGE_FOUND) return 0;
+    throw error;
+  }
+}
