@@ -63,6 +63,7 @@ export function commandRoutes(options: CommandRoutesOptions) {
       {
         schema: {
           summary: "Send a command to a charge point and answer with the charger's answer",
+          tags: ["commands"],
           params: CommandParamsSchema,
           querystring: CommandQuerySchema,
           headers: CommandHeadersSchema,
@@ -117,6 +118,7 @@ export function commandRoutes(options: CommandRoutesOptions) {
       {
         schema: {
           summary: "A command's status and outcome, from the stored events",
+          tags: ["commands"],
           params: StatusParamsSchema,
           response: { 200: CommandStatus, 401: ErrorBody, 404: ErrorBody },
         },
