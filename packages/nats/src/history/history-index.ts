@@ -30,7 +30,7 @@ export interface IndexEntry {
   readonly seq: number;
   /** The `ts` of that charge point's first event in it (unix ms). */
   readonly ts: number;
-  /** The index-stream sequence of the charge point's previous entry; 0 when none is known. */
+  /** The index-stream sequence of the charge point's previous entry: 0 when it has none, -1 when unknown. */
   readonly prev: number;
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import {
   chargePointsIn,
   decodeIndexEntry,
@@ -38,6 +39,8 @@ export interface HistoryIndexer {
 const MESSAGES_PER_RECORD = 2_000;
 const NO_MESSAGE_FOUND = 10037;
 const WRONG_LAST_SEQUENCE = 10071;
+// A record this recent by another indexer makes this one stand by (it takes over when they stop).
+const STANDBY_MS = 15_000;
 // Progress records between purges of the older ones (only the last is ever read).
 const PURGE_EVERY = 600;
 
@@ -64,7 +67,12 @@ export async function startHistoryIndexer(
   const jsm = await jetstreamManager(connection);
   const js = jsm.jetstream();
   await ensureIndexStream(jsm, options.stream, names);
-  let recorded = await lastProgress(jsm, names.stream, names.progress);
+  let recorded = (await lastProgress(jsm, names.stream, names.progress)).seq;
+  // Who this indexer is in its records: a second one stands by while the first records.
+  const writer = randomUUID();
+  let standingBy = false;
+  // The index-stream sequence of the last record: entries after it are unproven.
+  let recordSeq = 0;
   // The event-stream sequence last indexed, and the index sequence its last entry was given.
   let published = recorded;
   let predicted = 0;
@@ -78,12 +86,12 @@ export async function startHistoryIndexer(
   let reader: MessageReader<{ seq: number; cps: Map<string, number> }> | undefined;
 
   // Records `published` as indexed; rejects when the proof fails (the caller starts again).
-  const record = (): Promise<void> => {
+  const record = (release = false): Promise<void> => {
     if (recording) return recording;
     recording = (async () => {
       try {
         const through = published;
-        if (through <= recorded) return;
+        if (through <= recorded && !release) return;
         // The server stores the record only if the stream's last sequence is the one predicted:
         // then every entry before it is stored, and a stored record is always true.
         const after = predicted;
@@ -91,7 +99,8 @@ export async function startHistoryIndexer(
         try {
           await js.publish(
             names.progress,
-            encodeIndexEntry({ seq: through, ts: Date.now(), prev: 0 }),
+            // A released record (a clean stop) lets the next indexer start at once.
+            encodeProgress({ seq: through, ts: Date.now(), writer: release ? undefined : writer }),
             {
               expect: { lastSequence: after },
             },
@@ -132,7 +141,9 @@ export async function startHistoryIndexer(
         if (error instanceof JetStreamApiError && error.code === NO_MESSAGE_FOUND) return null;
         throw error;
       });
-    lastEntry.set(cpId, stored?.seq ?? 0);
+    // An entry after the last record was published in a run that failed: its own links may be
+    // wrong, so the new entry says its predecessor is unknown (-1) and readers search instead.
+    lastEntry.set(cpId, !stored ? 0 : stored.seq > recordSeq ? -1 : stored.seq);
   };
 
   // Any disconnection voids what was published since the last record: start again.
@@ -146,7 +157,17 @@ export async function startHistoryIndexer(
       try {
         // Read back, not remembered: an index stream deleted to be rebuilt starts again at 1.
         await ensureIndexStream(jsm, options.stream, names);
-        recorded = await lastProgress(jsm, names.stream, names.progress);
+        const last = await lastProgress(jsm, names.stream, names.progress);
+        recorded = last.seq;
+        recordSeq = last.at ?? 0;
+        if (last.writer && last.writer !== writer && Date.now() - last.ts < STANDBY_MS) {
+          if (!standingBy)
+            options.logger.info({}, "another indexer writes the history index; standing by");
+          standingBy = true;
+          await new Promise((resolve) => setTimeout(resolve, STANDBY_MS / 3));
+          continue;
+        }
+        standingBy = false;
         published = recorded;
         predicted = (await jsm.streams.info(names.stream)).state.last_seq;
         lastEntry.clear();
@@ -194,10 +215,12 @@ export async function startHistoryIndexer(
         }
       } catch (error) {
         options.logger.warn({ err: error }, "history indexing failed; starting again");
-        await new Promise((resolve) => setTimeout(resolve, 1_000));
       } finally {
         await reader.close();
       }
+      // A random pause before starting again: two indexers started together stop colliding.
+      if (!stopped)
+        await new Promise((resolve) => setTimeout(resolve, 500 + Math.random() * 2_000));
     }
   };
   const running = run();
@@ -211,17 +234,44 @@ export async function startHistoryIndexer(
       clearInterval(timer);
       await reader?.close();
       await running;
-      await record().catch(() => {});
+      if (!standingBy) await record(true).catch(() => {});
     },
   };
 }
 
-async function lastProgress(jsm: JetStreamManager, stream: string, subject: string) {
+interface Progress {
+  readonly seq: number;
+  readonly ts: number;
+  readonly writer: string | undefined;
+  /** Where the record itself is in the index stream. */
+  readonly at?: number;
+}
+
+function encodeProgress(progress: Progress): Uint8Array {
+  return new TextEncoder().encode(
+    JSON.stringify({ seq: progress.seq, ts: progress.ts, w: progress.writer }),
+  );
+}
+
+async function lastProgress(
+  jsm: JetStreamManager,
+  stream: string,
+  subject: string,
+): Promise<Progress> {
   try {
     const stored = await jsm.streams.getMessage(stream, { last_by_subj: subject });
-    return (stored && decodeIndexEntry(stored.data)?.seq) ?? 0;
+    const entry = stored && decodeIndexEntry(stored.data);
+    if (!stored || !entry) return { seq: 0, ts: 0, writer: undefined, at: 0 };
+    const { w } = stored.json<{ w?: unknown }>();
+    return {
+      seq: entry.seq,
+      ts: entry.ts,
+      writer: typeof w === "string" ? w : undefined,
+      at: stored.seq,
+    };
   } catch (error) {
-    if (error instanceof JetStreamApiError && error.code === NO_MESSAGE_FOUND) return 0;
+    if (error instanceof JetStreamApiError && error.code === NO_MESSAGE_FOUND)
+      return { seq: 0, ts: 0, writer: undefined, at: 0 };
     throw error;
   }
 }

@@ -1,5 +1,10 @@
 import { decodeBatch, type LevityEvent } from "@levity/events";
-import { decodeIndexEntry, followJetStream, historyIndexNames } from "@levity/nats";
+import {
+  decodeIndexEntry,
+  followJetStream,
+  historyIndexNames,
+  type IndexEntry,
+} from "@levity/nats";
 import {
   DeliverPolicy,
   JetStreamApiError,
@@ -172,7 +177,9 @@ async function lastMessage(
 /**
  * The event-stream sequences the index names for the charge point within the query's window, in
  * order, once each: its last entry, then back through each entry's `prev` until one is older than
- * `since` (less the slack). One request per entry, whatever the size of the index.
+ * `since` (less the slack). One request per entry, whatever the size of the index. Where a link
+ * is unknown (the indexer restarted after a failure), the entries before it are found with a
+ * consumer filtered on the subject instead: correct, and slower on a large index.
  */
 async function indexedSequences(
   jsm: JetStreamManager,
@@ -183,25 +190,71 @@ async function indexedSequences(
   note: (text: string) => void,
 ): Promise<number[]> {
   const seqs = new Set<number>();
-  let stored = await getStored(jsm, indexStream, { last_by_subj: subject });
-  while (stored) {
-    if (stored.subject !== subject) {
-      // A link to another subject: the indexer restarted after losing entries (it says so).
-      note(
-        `the history index's chain for this charge point is broken at ${stored.seq}; older entries are not read`,
-      );
-      break;
-    }
-    stats.indexEntries += 1;
-    const entry = decodeIndexEntry(stored.data);
-    if (!entry || entry.ts < query.since - SLACK_MS) break;
+  const keep = (entry: IndexEntry) => {
     // An entry names the first event of the charge point in its message: later ones there may be
     // after `since` even when it is not, within a batch's span (well under the slack).
     if (query.until === undefined || entry.ts <= query.until) seqs.add(entry.seq);
-    if (entry.prev <= 0 || entry.prev >= stored.seq) break;
+  };
+  let stored = await getStored(jsm, indexStream, { last_by_subj: subject });
+  let newer = Number.POSITIVE_INFINITY;
+  while (stored) {
+    const decoded = stored.subject === subject ? decodeIndexEntry(stored.data) : undefined;
+    // A link must lead to the same subject and an older message; else it is not trusted.
+    const entry = decoded && decoded.seq <= newer ? decoded : undefined;
+    if (!entry || entry.prev < 0) {
+      const below = entry ? stored.seq : stored.seq + 1;
+      if (entry && entry.ts >= query.since - SLACK_MS) {
+        stats.indexEntries += 1;
+        keep(entry);
+      }
+      note(
+        `the history index's chain for ${query.cpId} is incomplete before ${below}: searching the index by subject`,
+      );
+      for (const found of await searchBySubject(jsm, indexStream, subject, query, below, stats))
+        keep(found);
+      break;
+    }
+    stats.indexEntries += 1;
+    if (entry.ts < query.since - SLACK_MS) break;
+    keep(entry);
+    newer = entry.seq;
+    if (entry.prev === 0 || entry.prev >= stored.seq) break;
     stored = await getStored(jsm, indexStream, { seq: entry.prev });
   }
   return [...seqs].sort((a, b) => a - b);
+}
+
+/** The charge point's entries from `since` (less the slack) up to index sequence `below`. */
+async function searchBySubject(
+  jsm: JetStreamManager,
+  indexStream: string,
+  subject: string,
+  query: HistoryQuery,
+  below: number,
+  stats: HistoryStats,
+): Promise<IndexEntry[]> {
+  const consumer = await jsm.jetstream().consumers.get(indexStream, {
+    // One subject as a string: nats.js sends it as `filter_subject`, which nats-server 2.9 knows.
+    filter_subjects: subject,
+    deliver_policy: DeliverPolicy.StartTime,
+    opt_start_time: new Date(Math.max(0, query.since - SLACK_MS)).toISOString(),
+  });
+  const found: IndexEntry[] = [];
+  try {
+    if ((await consumer.info(true)).num_pending === 0) return found;
+    const messages = await consumer.consume({ max_messages: 1_000, expires: 5_000 });
+    for await (const message of messages) {
+      if (message.seq >= below) break;
+      stats.indexEntries += 1;
+      const entry = decodeIndexEntry(message.data);
+      if (entry && entry.ts >= query.since - SLACK_MS) found.push(entry);
+      if (message.info.pending === 0) break;
+    }
+    await messages.close();
+  } finally {
+    await consumer.delete().catch(() => {});
+  }
+  return found;
 }
 
 async function getStored(
