@@ -280,6 +280,36 @@ describe("levity-admin events", () => {
     );
   });
 
+  it("tails the journal with --follow", async () => {
+    const child = spawn(process.execPath, [
+      LEVITY_PROGRAMS.admin,
+      "events",
+      "--cp",
+      "CP-7",
+      "--since",
+      "15m",
+      "--follow",
+      "--data-dir",
+      dir,
+    ]);
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    try {
+      await eventually(() => expect(out).toContain(cp7.late.id), { timeoutMs: 20_000 });
+      const next = heartbeat("CP-7", Date.now());
+      const { journal } = await FileJournal.open(join(dir, "events.jsonl"));
+      const appended = message([heartbeat("CP-8", Date.now()), next]);
+      stored.push(appended); // in the journal only
+      await journal.append(appended);
+      await journal.close();
+      await eventually(() => expect(out).toContain(next.id), { timeoutMs: 20_000 });
+    } finally {
+      child.kill("SIGINT");
+    }
+  });
+
   it("prints every event with --all, gateways' too (the audit trail to ship)", async () => {
     const { code, stdout, stderr } = await admin([
       "--all",
