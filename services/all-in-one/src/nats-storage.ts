@@ -1,7 +1,11 @@
-import { KvSnapshotStore } from "@levity/metrics-projector";
+import {
+  type HistoryIndexer,
+  KvSnapshotStore,
+  startHistoryIndexer,
+} from "@levity/metrics-projector";
 import { connectNats, JetStreamEventLog, NatsCommandRoute } from "@levity/nats";
 import { KvTransactionIdBlocks } from "@levity/ocpp-gateway";
-import type { Logger } from "@levity/service-kit";
+import { type Logger, untilOpened } from "@levity/service-kit";
 import type { Storage } from "./storage.js";
 
 /** Storage in NATS JetStream, exactly as the split services use it. */
@@ -24,6 +28,21 @@ export async function openNatsStorage(
     bucket: `${names.stream}_OWNERS`,
     subjectPrefix: names.subjectPrefix,
   });
+  // The history index behind `levity-admin events`, as the split projector writes it
+  // (docs/history.md); in the background: nothing waits for it.
+  let history: HistoryIndexer | undefined;
+  void untilOpened(
+    "the history index",
+    () =>
+      startHistoryIndexer(nats.connection, {
+        stream: names.stream,
+        subjectPrefix: names.subjectPrefix,
+        logger,
+      }),
+    logger,
+  ).then((started) => {
+    history = started;
+  });
   return {
     log,
     route,
@@ -32,6 +51,7 @@ export async function openNatsStorage(
     connected: nats.connected,
     onUnavailable: nats.onDisconnect,
     close: async () => {
+      await history?.stop();
       await route.close();
       await log.close();
       await nats.connection.drain();

@@ -6,6 +6,7 @@ import { OcppClient } from "@levity/simulator";
 import {
   eventually,
   freePort,
+  LEVITY_PROGRAMS,
   type ParsedMetrics,
   provideNats,
   sampleValue,
@@ -278,6 +279,18 @@ describe("all-in-one with --nats", () => {
     const cp = await OcppClient.connect(run.url, "CP-NATS");
     await cp.call("BootNotification", { chargePointVendor: "ACME", chargePointModel: "Home-7" });
     await eventually(async () => expect(boots(await run.scrape(), "CP-NATS")).toBe(1));
+    // It writes the history index as the split projector does: levity-admin events uses it.
+    await eventually(async () => {
+      const events = spawnProcess(process.execPath, [
+        LEVITY_PROGRAMS.admin,
+        "events",
+        ...["--cp", "CP-NATS", "--since", "1h", "--json", "--stats"],
+        ...["--nats", nats.url, "--stream", prefix.toUpperCase(), "--subject-prefix", prefix],
+      ]);
+      expect((await events.exited).code, events.output).toBe(0);
+      expect(events.output).toMatch(/"type":"cp\.boot"/);
+      expect(events.output).toMatch(/stats: .*"method":"index"/);
+    });
     await cp.close();
     expect((await run.levity.stop()).code).toBe(0);
     await nats.dispose();
