@@ -74,9 +74,7 @@ const api = await apiFromConfig(
   [
     commandRoutes({
       commands: gateway.commands,
-      knownChargePoint: (cpId) =>
-        admission.admission.allowUnknown ||
-        admission.admission.chargePoints().get(cpId) !== undefined,
+      knownChargePoint: admission.knownChargePoint,
       commandTimeoutS: config.commandTimeout,
       now: Date.now,
     }),

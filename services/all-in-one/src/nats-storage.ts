@@ -1,11 +1,7 @@
-import {
-  type HistoryIndexer,
-  KvSnapshotStore,
-  startHistoryIndexer,
-} from "@levity/metrics-projector";
+import { indexHistoryInBackground, KvSnapshotStore } from "@levity/metrics-projector";
 import { connectNats, JetStreamEventLog, NatsCommandRoute } from "@levity/nats";
 import { KvTransactionIdBlocks } from "@levity/ocpp-gateway";
-import { type Logger, untilOpened } from "@levity/service-kit";
+import type { Logger } from "@levity/service-kit";
 import type { Storage } from "./storage.js";
 
 /** Storage in NATS JetStream, exactly as the split services use it. */
@@ -28,20 +24,11 @@ export async function openNatsStorage(
     bucket: `${names.stream}_OWNERS`,
     subjectPrefix: names.subjectPrefix,
   });
-  // The history index behind `levity-admin events`, as the split projector writes it
-  // (docs/history.md); in the background: nothing waits for it.
-  let history: HistoryIndexer | undefined;
-  void untilOpened(
-    "the history index",
-    () =>
-      startHistoryIndexer(nats.connection, {
-        stream: names.stream,
-        subjectPrefix: names.subjectPrefix,
-        logger,
-      }),
+  // The history index behind `levity-admin events`, as the split projector writes it.
+  const history = indexHistoryInBackground(nats.connection, {
+    stream: names.stream,
+    subjectPrefix: names.subjectPrefix,
     logger,
-  ).then((started) => {
-    history = started;
   });
   return {
     log,
@@ -51,7 +38,7 @@ export async function openNatsStorage(
     connected: nats.connected,
     onUnavailable: nats.onDisconnect,
     close: async () => {
-      await history?.stop();
+      await history.stop();
       await route.close();
       await log.close();
       await nats.connection.drain();

@@ -1,10 +1,7 @@
 export { chargePointRoutes } from "./api/charge-point-routes.js";
 export { projectorOptions } from "./config/projector-options.js";
-export {
-  type HistoryIndexer,
-  type IndexerLogger,
-  startHistoryIndexer,
-} from "./history/history-indexer.js";
+export { indexHistoryInBackground } from "./history/background-indexer.js";
+export { startHistoryIndexer } from "./history/history-indexer.js";
 export { PROJECTED_METRICS, type ProjectedMetric } from "./metrics/projected-metrics.js";
 export { createProjectorMetrics } from "./metrics/projector-metrics.js";
 export {

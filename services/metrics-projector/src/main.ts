@@ -11,7 +11,7 @@ import {
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { chargePointRoutes } from "./api/charge-point-routes.js";
 import { projectorOptions } from "./config/projector-options.js";
-import { type HistoryIndexer, startHistoryIndexer } from "./history/history-indexer.js";
+import { indexHistoryInBackground } from "./history/background-indexer.js";
 import { type Projector, startProjector } from "./projector.js";
 import { KvSnapshotStore } from "./snapshots/kv-snapshot-store.js";
 
@@ -73,22 +73,14 @@ if (!api.ok) {
 }
 const apiServer = api.api;
 
-// The history index behind `levity-admin events` (docs/history.md); one replica writes it. It
-// opens in the background: the metrics never wait for it.
-let history: HistoryIndexer | undefined;
-if (!config.noHistoryIndex)
-  void untilOpened(
-    "the history index",
-    () =>
-      startHistoryIndexer(nats.connection, {
-        stream: config.stream,
-        subjectPrefix: config.subjectPrefix,
-        logger,
-      }),
-    logger,
-  ).then((started) => {
-    history = started;
-  });
+// The history index behind `levity-admin events` (docs/history.md); one replica writes it.
+const history = config.noHistoryIndex
+  ? undefined
+  : indexHistoryInBackground(nats.connection, {
+      stream: config.stream,
+      subjectPrefix: config.subjectPrefix,
+      logger,
+    });
 
 onShutdownSignals(async () => {
   await apiServer.stop();

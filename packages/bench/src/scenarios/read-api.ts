@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { spawnProcess } from "@levity/testkit";
+import { runSourceChild } from "../measure/source-child.js";
 
 const CHILD = fileURLToPath(new URL("./read-api-child.ts", import.meta.url));
 
@@ -23,20 +23,9 @@ export interface ReadApiResult {
 }
 
 /** The charge-point API over a projection of `chargePoints`, measured in a child of its own. */
-export async function readApi(quick: boolean): Promise<ReadApiResult> {
+export function readApi(quick: boolean): Promise<ReadApiResult> {
   const chargePoints = quick ? 1_000 : 10_000;
-  const child = spawnProcess(process.execPath, [
-    "--expose-gc",
-    "--import",
-    "tsx",
-    "--conditions=source",
-    CHILD,
-    String(chargePoints),
-    quick ? "10" : "50",
-  ]);
-  const status = await child.exited;
-  if (status.code !== 0) throw new Error(`read API measurement failed:\n${child.tail()}`);
-  return JSON.parse(child.output.trim().split("\n").at(-1) ?? "{}");
+  return runSourceChild(CHILD, [String(chargePoints), quick ? "10" : "50"], "read API measurement");
 }
 
 /** The scenario's table for docs/benchmarks.md. */

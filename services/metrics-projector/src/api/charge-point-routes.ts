@@ -41,6 +41,11 @@ function knownQuery(known: ReadonlySet<string>) {
   };
 }
 
+/** 404 for an identity the projection holds nothing of. */
+function neverSeen(reply: FastifyReply, id: string): FastifyReply {
+  return sendError(reply, 404, "unknown-charge-point", `${id} was never seen`);
+}
+
 /** The charge-point API: the fleet page by page, one charge point, its latest transactions. */
 export function chargePointRoutes(options: ChargePointRoutesOptions) {
   return async (app: FastifyInstance): Promise<void> => {
@@ -78,13 +83,7 @@ export function chargePointRoutes(options: ChargePointRoutesOptions) {
       async (request, reply) => {
         const state = options.state();
         const cp = state.cps.get(request.params.id);
-        if (!cp)
-          return sendError(
-            reply,
-            404,
-            "unknown-charge-point",
-            `${request.params.id} was never seen`,
-          );
+        if (!cp) return neverSeen(reply, request.params.id);
         return chargePointView(state, request.params.id, cp);
       },
     );
@@ -102,13 +101,7 @@ export function chargePointRoutes(options: ChargePointRoutesOptions) {
       },
       async (request, reply) => {
         const cp = options.state().cps.get(request.params.id);
-        if (!cp)
-          return sendError(
-            reply,
-            404,
-            "unknown-charge-point",
-            `${request.params.id} was never seen`,
-          );
+        if (!cp) return neverSeen(reply, request.params.id);
         return {
           cpId: request.params.id,
           items: endedTransactionsView(cp, request.query.limit ?? DEFAULT_TRANSACTIONS),

@@ -25,7 +25,14 @@ export async function admissionFromConfig(
   config: AdmissionConfig,
   logger: Logger,
 ): Promise<
-  | { ok: true; admission: AdmissionSettings; tls: TlsOptions | undefined; stop: () => void }
+  | {
+      ok: true;
+      admission: AdmissionSettings;
+      tls: TlsOptions | undefined;
+      /** Whether a charge point may exist here (registered, or any in open mode): for commands. */
+      knownChargePoint: (cpId: string) => boolean;
+      stop: () => void;
+    }
   | { ok: false; error: string }
 > {
   if (!config.chargePoints && !config.allowUnknown) {
@@ -94,6 +101,7 @@ export async function admissionFromConfig(
       onRegistryChange,
     },
     tls,
+    knownChargePoint: (cpId) => config.allowUnknown || registry().get(cpId) !== undefined,
     stop,
   };
 }

@@ -1,4 +1,4 @@
-import type { LevityEvent } from "@levity/events";
+import { decodeBatch, type LevityEvent } from "@levity/events";
 
 /** Which events of one charge point `levity-admin events` prints. */
 export interface HistoryQuery {
@@ -61,4 +61,21 @@ export function matches(event: LevityEvent, query: HistoryQuery): boolean {
  */
 export function prefilterBytes(cpId: string | undefined): Buffer {
   return cpId === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(cpId), "utf8");
+}
+
+/** Decodes one stored message and emits the events of it the query matches, counting both. */
+export function emitMatching(
+  data: Uint8Array,
+  query: HistoryQuery,
+  stats: HistoryStats,
+  emit: (event: LevityEvent) => void,
+): void {
+  stats.messagesDecoded += 1;
+  const decoded = decodeBatch(data);
+  if (!decoded.ok) return;
+  for (const event of decoded.value.events) {
+    if (!matches(event, query)) continue;
+    stats.events += 1;
+    emit(event);
+  }
 }

@@ -1,4 +1,4 @@
-import { decodeBatch, type LevityEvent } from "@levity/events";
+import type { LevityEvent } from "@levity/events";
 import {
   decodeIndexEntry,
   followJetStream,
@@ -13,7 +13,12 @@ import {
   jetstreamManager,
 } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { type HistoryQuery, type HistoryStats, matches, prefilterBytes } from "./history-query.js";
+import {
+  emitMatching,
+  type HistoryQuery,
+  type HistoryStats,
+  prefilterBytes,
+} from "./history-query.js";
 
 /** Where the event stream is, and how to read it. */
 export interface JetStreamHistoryOptions {
@@ -60,16 +65,7 @@ export async function readJetStreamHistory(
   });
   const last = info.state.last_seq;
   const needle = prefilterBytes(query.cpId);
-  const decodeAndEmit = (data: Uint8Array) => {
-    stats.messagesDecoded += 1;
-    const decoded = decodeBatch(data);
-    if (!decoded.ok) return;
-    for (const event of decoded.value.events) {
-      if (!matches(event, query)) continue;
-      stats.events += 1;
-      emit(event);
-    }
-  };
+  const decodeAndEmit = (data: Uint8Array) => emitMatching(data, query, stats, emit);
 
   let covered = 0;
   let recordedAt = 0;

@@ -1,6 +1,11 @@
 import { open } from "node:fs/promises";
-import { decodeBatch, type LevityEvent } from "@levity/events";
-import { type HistoryQuery, type HistoryStats, matches, prefilterBytes } from "./history-query.js";
+import type { LevityEvent } from "@levity/events";
+import {
+  emitMatching,
+  type HistoryQuery,
+  type HistoryStats,
+  prefilterBytes,
+} from "./history-query.js";
 
 /** How a read ends: at the end of the file, or never (`--follow`), until `stopped()` says so. */
 export interface JournalReadOptions {
@@ -65,12 +70,5 @@ function readLine(
   const end = line.indexOf('"', start + 5);
   const data = Buffer.from(line.slice(start + 5, end), "base64");
   if (data.indexOf(needle) < 0) return;
-  stats.messagesDecoded += 1;
-  const decoded = decodeBatch(data);
-  if (!decoded.ok) return;
-  for (const event of decoded.value.events) {
-    if (!matches(event, query)) continue;
-    stats.events += 1;
-    emit(event);
-  }
+  emitMatching(data, query, stats, emit);
 }
