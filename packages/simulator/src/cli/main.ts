@@ -52,7 +52,10 @@ const plan: FleetPlan = {
 
 const stop = new AbortController();
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => stop.abort());
-if (config.duration > 0) setTimeout(() => stop.abort(), config.duration * 1000).unref();
+// --duration counts from when the charge points run, not from when the process started.
+const runFor = () => {
+  if (config.duration > 0) setTimeout(() => stop.abort(), config.duration * 1000).unref();
+};
 
 const ackLog = config.ackLog ? createWriteStream(config.ackLog) : undefined;
 const commandLog = config.commandLog ? createWriteStream(config.commandLog) : undefined;
@@ -85,6 +88,7 @@ if (config.scenario) {
   latest = () => stats.snapshot();
   mode = "scenario";
   chargePoints = loaded.scenario.chargePoints.length;
+  runFor();
   await runScenario(
     loaded.scenario,
     simulationContext(plan, stats, records),
@@ -105,12 +109,14 @@ if (config.scenario) {
         parts = current;
       },
       records,
+      runFor,
     ),
   );
 } else {
   const stats = new FleetStats();
   latest = () => stats.snapshot();
   mode = "fleet";
+  runFor();
   await runFleet(plan, stats, stop.signal, records);
   final = stats.snapshot();
 }

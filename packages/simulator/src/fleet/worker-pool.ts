@@ -4,21 +4,28 @@ import type { FleetPlan } from "./fleet-plan.js";
 import type { StatsSnapshot } from "./fleet-stats.js";
 import type { Acknowledged, RunRecords } from "./run-fleet.js";
 
-type WorkerMessage = {
-  kind: "progress" | "done";
-  stats: StatsSnapshot;
-  acks: Acknowledged[];
-  commands: Acknowledged[];
-};
+type WorkerMessage =
+  | { kind: "running" }
+  | {
+      kind: "progress" | "done";
+      stats: StatsSnapshot;
+      acks: Acknowledged[];
+      commands: Acknowledged[];
+    };
 
-/** Runs each share of a fleet in its own worker thread; reports the latest counters of each. */
+/**
+ * Runs each share of a fleet in its own worker thread; reports the latest counters of each, and
+ * says when every worker runs (starting threads can take seconds on a busy machine).
+ */
 export function runInWorkers(
   shares: readonly FleetPlan[],
   stop: AbortSignal,
   report: (latest: readonly StatsSnapshot[]) => void,
   records: RunRecords,
+  running: () => void,
 ): Promise<StatsSnapshot[]> {
   const latest: StatsSnapshot[] = [];
+  let started = 0;
   const workerUrl = new URL("./fleet-worker.js", import.meta.url);
   return Promise.all(
     shares.map(
@@ -27,6 +34,11 @@ export function runInWorkers(
           const worker = new Worker(workerUrl, { workerData: share });
           onAbort(stop, () => worker.postMessage({ kind: "stop" }));
           worker.on("message", (message: WorkerMessage) => {
+            if (message.kind === "running") {
+              started += 1;
+              if (started === shares.length) running();
+              return;
+            }
             latest[index] = message.stats;
             report(latest.filter(Boolean));
             for (const record of message.acks) records.acknowledged(record);
