@@ -71,7 +71,9 @@ export async function startHistoryIndexer(
   // Who this indexer is in its records: a second one stands by while the first records.
   const writer = randomUUID();
   let standingBy = false;
-  // The index-stream sequence of the last record: entries after it are unproven.
+  // Claimed the index and following the stream: only then do records (and keep-alives) go out.
+  let writing = false;
+  // The index-stream sequence through which entries are proven: those after it are not.
   let recordSeq = 0;
   // The event-stream sequence last indexed, and the index sequence its last entry was given.
   let published = recorded;
@@ -85,13 +87,16 @@ export async function startHistoryIndexer(
   let recordedAt = Date.now();
   let reader: MessageReader<{ seq: number; cps: Map<string, number> }> | undefined;
 
-  // Records `published` as indexed; rejects when the proof fails (the caller starts again).
-  const record = (release = false): Promise<void> => {
+  // Records `published` as indexed; rejects when the proof fails (the caller starts again). A
+  // record with nothing new keeps this writer's claim fresh, so a standby never takes over from
+  // a live writer on an idle stream.
+  const record = (kind: "progress" | "keep-alive" | "release" = "progress"): Promise<void> => {
     if (recording) return recording;
     recording = (async () => {
       try {
         const through = published;
-        if (through <= recorded && !release) return;
+        if (through <= recorded && kind === "progress") return;
+        const release = kind === "release";
         // The server stores the record only if the stream's last sequence is the one predicted:
         // then every entry before it is stored, and a stored record is always true.
         const after = predicted;
@@ -100,7 +105,13 @@ export async function startHistoryIndexer(
           await js.publish(
             names.progress,
             // A released record (a clean stop) lets the next indexer start at once.
-            encodeProgress({ seq: through, ts: Date.now(), writer: release ? undefined : writer }),
+            encodeProgress({
+              seq: through,
+              ts: Date.now(),
+              writer: release ? undefined : writer,
+              // Stored at `after + 1` only if the stream holds `after`: every entry up to it.
+              trusted: after,
+            }),
             {
               expect: { lastSequence: after },
             },
@@ -113,6 +124,7 @@ export async function startHistoryIndexer(
           throw error;
         }
         recorded = through;
+        recordSeq = after;
         recordedAt = Date.now();
         records += 1;
         if (records % PURGE_EVERY === 0)
@@ -126,8 +138,15 @@ export async function startHistoryIndexer(
 
   const everyMs = options.progressEveryMs ?? 1_000;
   const timer = setInterval(() => {
-    if (published > recorded && Date.now() - recordedAt >= everyMs)
-      record().catch((error: unknown) => {
+    const since = Date.now() - recordedAt;
+    const due =
+      published > recorded && since >= everyMs
+        ? "progress"
+        : writing && since >= STANDBY_MS / 3
+          ? "keep-alive"
+          : undefined;
+    if (due)
+      record(due).catch((error: unknown) => {
         options.logger.warn({ err: error }, "could not record the history index's progress");
         // Start again from what the index holds.
         void reader?.close();
@@ -159,7 +178,7 @@ export async function startHistoryIndexer(
         await ensureIndexStream(jsm, options.stream, names);
         const last = await lastProgress(jsm, names.stream, names.progress);
         recorded = last.seq;
-        recordSeq = last.at ?? 0;
+        recordSeq = last.trusted;
         if (last.writer && last.writer !== writer && Date.now() - last.ts < STANDBY_MS) {
           if (!standingBy)
             options.logger.info({}, "another indexer writes the history index; standing by");
@@ -167,9 +186,33 @@ export async function startHistoryIndexer(
           await new Promise((resolve) => setTimeout(resolve, STANDBY_MS / 3));
           continue;
         }
+        // Claim the index before writing an entry: a record naming this writer, stored only if
+        // nothing was stored since it looked. Of two indexers starting together one claims, the
+        // other finds the claim fresh and stands by, so entries never interleave. The claim
+        // proves no entry (`trusted` carries over).
+        const streamLast = (await jsm.streams.info(names.stream)).state.last_seq;
+        const claimed = await js
+          .publish(
+            names.progress,
+            encodeProgress({ seq: recorded, ts: Date.now(), writer, trusted: recordSeq }),
+            { expect: { lastSequence: streamLast } },
+          )
+          .then(
+            () => true,
+            (error: unknown) => {
+              if (error instanceof JetStreamApiError && error.code === WRONG_LAST_SEQUENCE)
+                return false;
+              throw error;
+            },
+          );
+        if (!claimed) {
+          await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 400));
+          continue;
+        }
         standingBy = false;
+        recordedAt = Date.now();
         published = recorded;
-        predicted = (await jsm.streams.info(names.stream)).state.last_seq;
+        predicted = streamLast + 1;
         lastEntry.clear();
       } catch (error) {
         options.logger.warn({ err: error }, "could not open the history index; trying again");
@@ -190,6 +233,7 @@ export async function startHistoryIndexer(
         },
         (seq, data) => ({ seq, cps: chargePointsIn(data) }),
       );
+      writing = true;
       try {
         let unrecorded = 0;
         for await (const { seq, cps } of reader) {
@@ -216,6 +260,7 @@ export async function startHistoryIndexer(
       } catch (error) {
         options.logger.warn({ err: error }, "history indexing failed; starting again");
       } finally {
+        writing = false;
         await reader.close();
       }
       // A random pause before starting again: two indexers started together stop colliding.
@@ -234,7 +279,7 @@ export async function startHistoryIndexer(
       clearInterval(timer);
       await reader?.close();
       await running;
-      if (!standingBy) await record(true).catch(() => {});
+      if (!standingBy) await record("release").catch(() => {});
     },
   };
 }
@@ -243,13 +288,13 @@ interface Progress {
   readonly seq: number;
   readonly ts: number;
   readonly writer: string | undefined;
-  /** Where the record itself is in the index stream. */
-  readonly at?: number;
+  /** The index-stream sequence through which entries are proven (a claim proves none new). */
+  readonly trusted: number;
 }
 
 function encodeProgress(progress: Progress): Uint8Array {
   return new TextEncoder().encode(
-    JSON.stringify({ seq: progress.seq, ts: progress.ts, w: progress.writer }),
+    JSON.stringify({ seq: progress.seq, ts: progress.ts, w: progress.writer, t: progress.trusted }),
   );
 }
 
@@ -261,17 +306,18 @@ async function lastProgress(
   try {
     const stored = await jsm.streams.getMessage(stream, { last_by_subj: subject });
     const entry = stored && decodeIndexEntry(stored.data);
-    if (!stored || !entry) return { seq: 0, ts: 0, writer: undefined, at: 0 };
-    const { w } = stored.json<{ w?: unknown }>();
+    if (!stored || !entry) return { seq: 0, ts: 0, writer: undefined, trusted: 0 };
+    const { w, t } = stored.json<{ w?: unknown; t?: unknown }>();
     return {
       seq: entry.seq,
       ts: entry.ts,
       writer: typeof w === "string" ? w : undefined,
-      at: stored.seq,
+      // A record without `t` was stored when the stream held every entry before it.
+      trusted: typeof t === "number" ? t : stored.seq - 1,
     };
   } catch (error) {
     if (error instanceof JetStreamApiError && error.code === NO_MESSAGE_FOUND)
-      return { seq: 0, ts: 0, writer: undefined, at: 0 };
+      return { seq: 0, ts: 0, writer: undefined, trusted: 0 };
     throw error;
   }
 }
