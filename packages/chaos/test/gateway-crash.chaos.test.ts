@@ -136,7 +136,14 @@ describe("a gateway killed with SIGKILL behind the load balancer", () => {
     expect(summary.reconnects).toBe(onDead);
     expect(summary.misbehaviour.schemaInvalid + summary.misbehaviour.unexpectedCallError).toBe(0);
 
-    // Both projectors decided the loss; at the same point of the stream they agree exactly.
+    // Both projectors decided the loss; at the same point of the stream they agree exactly. The
+    // simulator's charge points have just closed their sessions: the point is taken once both
+    // projectors saw every close, or one could be compared before the last closes and one after.
+    for (const url of projectors())
+      await eventually(
+        async () => expect(total(await scrapeMetrics(url), "ocpp_cp_connected")).toBe(0),
+        { timeoutMs: 30_000 },
+      );
     const last = await lastSequence();
     const [one, other] = await Promise.all(
       [{ opsUrl: stack.projectorUrl }, twin].map((projector) =>
