@@ -176,11 +176,12 @@ export const ALERTS: readonly AlertDefinition[] = [
     uid: "levity-connector-unavailable",
     name: "ConnectorUnavailable",
     title: "Connector Unavailable",
-    // Maintenance an operator asked for (an accepted ChangeAvailability Inoperative) is not an incident.
+    // Maintenance an operator asked for (an accepted ChangeAvailability Inoperative) is not an
+    // incident. The 5 minutes leave a charger set Operative again the time to report Available.
     expr: 'time() - max by (cp_id, connector_id) (ocpp_connector_status_since_ts and on (cp_id, connector_id) (max by (cp_id, connector_id) (ocpp_connector_status{status="Unavailable"}) == 1) unless on (cp_id, connector_id) (max by (cp_id, connector_id) (ocpp_connector_inoperative_planned) == 1))',
     op: ">",
     threshold: 3600,
-    for: "0m",
+    for: "5m",
     severity: "warning",
     summary: "Connector {connector_id} of {cp_id} has been Unavailable for {value|duration}",
     description:

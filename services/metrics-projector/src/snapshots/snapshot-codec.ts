@@ -14,7 +14,7 @@ import {
 } from "../state/state-schema.js";
 
 /** Bumped whenever the projection's state or its meaning changes: older snapshots are then ignored. */
-export const SNAPSHOT_VERSION = 5;
+export const SNAPSHOT_VERSION = 6;
 
 const entries = <T extends Parameters<typeof Type.Tuple>[0][1]>(value: T) =>
   Type.Array(Type.Tuple([Type.String(), value]));

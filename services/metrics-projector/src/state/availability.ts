@@ -39,28 +39,39 @@ export function availabilityTaken(response: Readonly<Record<string, unknown>>): 
 }
 
 /**
- * The charge point after a ChangeAvailability it took: the whole charge point (EVSE 0) sets every
- * connector, known or not yet, and drops the connectors' own plans; an EVSE sets its own.
+ * The charge point after a ChangeAvailability it took. Availability is held per level, as OCPP
+ * holds it: the charge point's (EVSE 0) and each EVSE's, one never overriding the other; a
+ * connector is planned out of service when either level is Inoperative. An EVSE the charge point
+ * never reported gets no plan (an operator's typo must not invent a connector). A 2.0.1 change
+ * of one connector of an EVSE counts for the EVSE, whose status is that of its latest connector.
  */
 export function planned(cp: CpState, plan: AvailabilityPlan): CpState {
-  if (plan.evseId === 0) {
-    const connectors = Object.fromEntries(
-      Object.entries(cp.connectors).map(([key, connector]) => {
-        const { plannedInoperative: _dropped, ...rest } = connector;
-        return [key, rest];
-      }),
-    );
-    return { ...cp, plannedInoperative: plan.inoperative, connectors };
-  }
+  if (plan.evseId === 0) return { ...cp, plannedInoperative: plan.inoperative };
   const key = String(plan.evseId);
-  const connector = cp.connectors[key] ?? { transaction: null, currentA: 0, powerW: 0 };
+  const connector = cp.connectors[key];
+  if (!connector) return cp;
   return {
     ...cp,
     connectors: { ...cp.connectors, [key]: { ...connector, plannedInoperative: plan.inoperative } },
   };
 }
 
-/** Whether an operator set this connector (or its charge point) Inoperative and not back since. */
+/** Whether an operator set this connector, or its whole charge point, Inoperative and not back since. */
 export function plannedInoperative(cp: CpState, key: string): boolean {
-  return cp.connectors[key]?.plannedInoperative ?? cp.plannedInoperative ?? false;
+  return cp.plannedInoperative === true || cp.connectors[key]?.plannedInoperative === true;
+}
+
+/**
+ * A connector seen Available or Preparing is in service, whatever was planned: the plans that
+ * would say otherwise (its own and its charge point's) are over. The charger was re-enabled
+ * another way (locally, by a reset), and a later Unavailable is its own again. A plan taken as
+ * Scheduled lasts through the transaction, which reports Charging or Finishing, not these.
+ */
+export function inService(cp: CpState, key: string): CpState {
+  const connector = cp.connectors[key];
+  if (!cp.plannedInoperative && !connector?.plannedInoperative) return cp;
+  const { plannedInoperative: _cpPlan, ...rest } = cp;
+  if (!connector) return rest;
+  const { plannedInoperative: _connectorPlan, ...operative } = connector;
+  return { ...rest, connectors: { ...cp.connectors, [key]: operative } };
 }

@@ -1,4 +1,5 @@
 import type { MeterSample, PayloadOf } from "@levity/events";
+import { inService } from "./availability.js";
 import { measuredCurrent, measuredPower } from "./measurements.js";
 import { applyReading, registerReadings } from "./meter-register.js";
 import type {
@@ -12,7 +13,8 @@ import type {
 // transactions it ended without a StopTransaction), never modifying its input.
 
 const IDLE: ConnectorState = { transaction: null, currentA: 0, powerW: 0 };
-// A connector in these states has no transaction (OCPP 1.6, 4.9): one still open never got its stop.
+// A connector in these states has no transaction (OCPP 1.6, 4.9): one still open never got its
+// stop. It is in service too: no ChangeAvailability made it Inoperative.
 const NO_TRANSACTION_STATUSES = new Set(["Available", "Preparing"]);
 
 /** A transaction the charger stopped: its duration (charger's clock) and energy, for the fleet. */
@@ -118,17 +120,19 @@ function inStatus(connector: ConnectorState, status: string, ts: number): Connec
 }
 
 export function status(cp: CpState, payload: PayloadOf<"cp.status">, ts: number): CpUpdate {
-  if (payload.evseId === 0) return { cp, orphaned: 0 };
+  const operative = NO_TRANSACTION_STATUSES.has(payload.status);
   const key = keyOf(payload.evseId);
+  if (payload.evseId === 0) return { cp: operative ? inService(cp, key) : cp, orphaned: 0 };
   const connector = cp.connectors[key] ?? IDLE;
-  if (connector.transaction && NO_TRANSACTION_STATUSES.has(payload.status)) {
+  if (connector.transaction && operative) {
     const idle = { ...inStatus(connector, payload.status, ts), ...IDLE };
     return {
-      cp: orphan(withConnector(cp, key, idle), connector.transaction, key, ts),
+      cp: inService(orphan(withConnector(cp, key, idle), connector.transaction, key, ts), key),
       orphaned: 1,
     };
   }
-  return { cp: withConnector(cp, key, inStatus(connector, payload.status, ts)), orphaned: 0 };
+  const next = withConnector(cp, key, inStatus(connector, payload.status, ts));
+  return { cp: operative ? inService(next, key) : next, orphaned: 0 };
 }
 
 /** How many ended transactions a charge point remembers: against late events, and for the read API. */
@@ -138,13 +142,15 @@ function endedEntry(cp: CpState, transactionId: string): EndedTransactionState |
   return cp.endedTransactions?.find((entry) => entry.id === transactionId);
 }
 
-// Sorted by stop time, then id, so the latest are kept whatever order the ends arrived in.
+// Ordered by when the projection saw each end (receive times, not the chargers' clocks, which
+// reset and drift), then id. Beyond the bound the oldest other one goes, never the one just
+// ended, which must be remembered against its own repeats.
 function withEnded(cp: CpState, entry: EndedTransactionState): CpState {
   const ended = [
     ...(cp.endedTransactions ?? []).filter((known) => known.id !== entry.id),
     entry,
-  ].sort((a, b) => a.stoppedAt - b.stoppedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  if (ended.length > MAX_ENDED_TRANSACTIONS) ended.shift();
+  ].sort((a, b) => a.endedAt - b.endedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  if (ended.length > MAX_ENDED_TRANSACTIONS) ended.splice(ended[0]?.id === entry.id ? 1 : 0, 1);
   return { ...cp, endedTransactions: ended };
 }
 
@@ -195,6 +201,7 @@ function orphan(cp: CpState, transaction: TransactionState, key: string, ts: num
     withEnded(cp, {
       id: transaction.id,
       stoppedAt: ts,
+      endedAt: ts,
       observed: true,
       evseId: Number(key),
       startedAt: transaction.startTimestamp,
@@ -333,6 +340,7 @@ export function transactionStopped(
   const entry = {
     id: payload.transactionId,
     stoppedAt: payload.timestamp,
+    endedAt: ts,
     ...(payload.reason === undefined ? {} : { reason: payload.reason }),
   };
   if (key === undefined || transaction?.id !== payload.transactionId) {

@@ -37,6 +37,8 @@ export const EndedTransactionSchema = Type.Object({
   id: Type.String(),
   /** The charger's time of the stop. */
   stoppedAt: Ms,
+  /** When the projection saw it end (the event's receive time): what orders the kept ones. */
+  endedAt: Ms,
   /** The register at the stop, when the stop came before the start. */
   stopWh: Type.Optional(Type.Number()),
   /** Whether its duration and energy were counted in the fleet's histograms. */
@@ -76,7 +78,7 @@ export const CpStateSchema = Type.Object({
   /** A session ended while a transaction was active and no newer session was open yet. */
   endedInTransaction: Type.Boolean(),
   /**
-   * The latest transactions that ended (a bounded set, oldest stop first): a late or repeated
+   * The latest transactions that ended (a bounded set, oldest end first): a late or repeated
    * start or update of one never opens it again, and the read API lists them.
    */
   endedTransactions: Type.Optional(Type.Array(EndedTransactionSchema)),

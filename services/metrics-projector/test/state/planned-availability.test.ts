@@ -118,27 +118,57 @@ describe("planned availability, from the ChangeAvailability commands a charger t
       status(2, "Unavailable"),
     ]);
     expect([whole16("1"), whole16("2")]).toEqual([1, 1]);
-    const whole201 = await plannedOf([
-      status(1, "Available"),
-      ...changeAvailability({ operationalStatus: "Inoperative" }, "Accepted"),
-      ...changeAvailability({ operationalStatus: "Operative", evse: { id: 1 } }, "Accepted"),
-      status(2, "Unavailable"),
-    ]);
-    expect([whole201("1"), whole201("2")]).toEqual([0, 1]);
   });
 
-  it("a whole-charge-point Operative clears every connector's own plan", async () => {
-    const planned = await plannedOf([
+  it("holds the charge point's and each EVSE's availability apart, as OCPP does: either Inoperative plans the connector", async () => {
+    // The station Inoperative, then EVSE 1 Operative: EVSE 1 stays out of service with its station.
+    const stationOff = await plannedOf([
       status(1, "Available"),
       status(2, "Available"),
-      ...changeAvailability({ operationalStatus: "Inoperative", evse: { id: 1 } }, "Accepted"),
-      ...changeAvailability(
-        { operationalStatus: "Inoperative", evse: { id: 2, connectorId: 1 } },
-        "Accepted",
-      ),
-      ...changeAvailability({ operationalStatus: "Operative" }, "Accepted"),
+      ...changeAvailability({ operationalStatus: "Inoperative" }, "Accepted"),
+      ...changeAvailability({ operationalStatus: "Operative", evse: { id: 1 } }, "Accepted"),
+      status(1, "Unavailable"),
+      status(2, "Unavailable"),
     ]);
-    expect([planned("1"), planned("2")]).toEqual([0, 0]);
+    expect([stationOff("1"), stationOff("2")]).toEqual([1, 1]);
+    // EVSE 1 Inoperative on its own, then the station Operative: EVSE 1 stays out, EVSE 2 is back.
+    const evseOff = await plannedOf([
+      status(1, "Available"),
+      status(2, "Available"),
+      ...changeAvailability({ connectorId: 1, type: "Inoperative" }, "Accepted"),
+      ...changeAvailability({ connectorId: 0, type: "Inoperative" }, "Accepted"),
+      ...changeAvailability({ connectorId: 0, type: "Operative" }, "Accepted"),
+    ]);
+    expect([evseOff("1"), evseOff("2")]).toEqual([1, 0]);
+  });
+
+  it("ends a plan when the connector is seen in service again (re-enabled another way), but not during a Scheduled change's transaction", async () => {
+    const reenabled = await plannedOf([
+      status(1, "Available"),
+      status(2, "Available"),
+      ...changeAvailability({ connectorId: 0, type: "Inoperative" }, "Accepted"),
+      ...changeAvailability({ connectorId: 2, type: "Inoperative" }, "Accepted"),
+      status(1, "Unavailable"),
+      status(2, "Unavailable"),
+      // A local reset brings connector 2 back: both plans that covered it are over.
+      status(2, "Available"),
+    ]);
+    expect([reenabled("1"), reenabled("2")]).toEqual([0, 0]);
+    const scheduled = await plannedOf([
+      status(1, "Charging"),
+      ...changeAvailability({ connectorId: 1, type: "Inoperative" }, "Scheduled"),
+      status(1, "Finishing"),
+      status(1, "Unavailable"),
+    ]);
+    expect(scheduled("1")).toBe(1);
+  });
+
+  it("plans nothing for an EVSE the charge point never reported: no connector is invented", async () => {
+    const state = [
+      status(1, "Available"),
+      ...changeAvailability({ connectorId: 7, type: "Inoperative" }, "Accepted"),
+    ].reduce(evolve, EMPTY_STATE);
+    expect(Object.keys(state.cps.get(CP)?.connectors ?? {})).toEqual(["1"]);
   });
 
   it("ignores an answer whose request it never saw, and other actions", async () => {

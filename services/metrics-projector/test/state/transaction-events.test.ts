@@ -128,6 +128,24 @@ describe("2.0.1 transactions: TransactionEvent applied once, late ones as histor
     expect(live.orphanedTransactions).toBe(1);
   });
 
+  it("remembers an end whose charger clock is far behind, so its repeat is not counted again", () => {
+    clock = T0;
+    const events: LevityEvent[] = [opened()];
+    // Sixteen transactions end, then one whose charger clock was reset to 2001.
+    for (let n = 0; n < 16; n++) events.push(started(`t${n}`, 1), ended(`t${n}`, 1));
+    events.push(started("old", 1, { timestamp: 978_307_200_000 }));
+    const stop = event("tx.stopped", {
+      transactionId: "old",
+      timestamp: 978_307_260_000,
+      meterStopWh: registerAt(1),
+      seqNo: 1,
+    });
+    events.push(stop, stop);
+    const cp = events.reduce(evolve, EMPTY_STATE).cps.get(CP);
+    expect(cp?.transactions).toBe(17);
+    expect(cp?.endedTransactions?.at(-1)?.id).toBe("old");
+  });
+
   it("gives the state of the ordered events for any order of duplicated and offline ones", async () => {
     // Transactions on their own EVSEs: complete ones may arrive in any order, duplicated and
     // flagged offline; one still going has its Started first (a station sends its queue in order)
