@@ -34,7 +34,7 @@ export function errorHandling(logError: (error: unknown) => void) {
     const routes = new Map<string, { readonly path: RegExp; readonly methods: Set<string> }>();
     app.addHook("onRoute", (route) => {
       const known = routes.get(route.url) ?? { path: pathPattern(route.url), methods: new Set() };
-      for (const method of [route.method].flat()) if (method !== "HEAD") known.methods.add(method);
+      for (const method of [route.method].flat()) known.methods.add(method);
       routes.set(route.url, known);
     });
     app.setErrorHandler((error: FastifyError, _request, reply) => {

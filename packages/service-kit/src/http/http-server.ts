@@ -1,4 +1,9 @@
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from "fastify";
 
 /** Where and how an HTTP server listens. */
 export interface HttpServerOptions {
@@ -26,9 +31,19 @@ export async function startHttpServer(
   options: HttpServerOptions,
   register: (app: FastifyInstance) => Promise<void> | void,
 ): Promise<HttpServer> {
-  const app = options.https
-    ? Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 1_048_576, https: options.https })
-    : Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 1_048_576 });
+  const common = {
+    logger: false,
+    bodyLimit: options.bodyLimit ?? 1_048_576,
+    // A path parameter holds a charge point's identity: up to 255 characters, each of which may
+    // arrive percent-encoded.
+    routerOptions: { maxParamLength: 1_024 },
+    // Refusals made before any route runs (a malformed URL) answer as every other does: a status
+    // and a JSON `{error, message}`.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      reply.code(error.statusCode ?? 400).send({ error: "bad-request", message: error.message });
+    },
+  };
+  const app = options.https ? Fastify({ ...common, https: options.https }) : Fastify(common);
   await register(app as FastifyInstance);
   await app.listen({ port: options.port, host: options.host ?? "0.0.0.0" });
   const address = app.server.address();

@@ -269,10 +269,15 @@ describe("the charge-point API", () => {
       body: { error: "unknown-charge-point", message: "NOPE was never seen" },
     });
     expect((await get("/charge-points/NOPE/transactions")).status).toBe(404);
+    // The longest identity a gateway admits, every character percent-encoded, is still a lookup.
+    const longest = encodeURIComponent("é".repeat(255));
+    expect((await get(`/charge-points/${longest}`)).body.error).toBe("unknown-charge-point");
+    const malformed = await get("/charge-points/%E0%A4%A");
+    expect([malformed.status, malformed.body.error]).toEqual([400, "bad-request"]);
     const post = await fetch(`${base}/charge-points`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}` },
     });
-    expect([post.status, post.headers.get("allow")]).toEqual([405, "GET"]);
+    expect([post.status, post.headers.get("allow")]).toEqual([405, "GET, HEAD"]);
   });
 });
