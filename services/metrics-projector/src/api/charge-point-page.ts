@@ -1,13 +1,7 @@
-import type { ProjectionState } from "../state/projection-state.js";
+import { CPS_PER_SLICE, yieldToEventLoop } from "../projection/event-loop-slices.js";
+import type { CpState, ProjectionState } from "../state/projection-state.js";
 import type { ChargePointType } from "./charge-point-schemas.js";
 import { type ChargePointFilter, chargePointView, matches } from "./charge-point-views.js";
-
-// Charge points examined between two yields to the event loop: a list over a large fleet never
-// holds up event application for long (as a scrape does not). The state is one immutable value,
-// so a page that spans several turns still reads one consistent state.
-const CPS_PER_SLICE = 2_000;
-
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** One page of charge points, ordered by identity. */
 export interface ChargePointPage {
@@ -25,22 +19,18 @@ export async function chargePointPage(
   query: { readonly limit: number; readonly after?: string; readonly filter: ChargePointFilter },
 ): Promise<ChargePointPage> {
   const { after, limit, filter } = query;
-  const candidates: string[] = [];
+  const candidates: [string, CpState][] = [];
   let total = 0;
   let examined = 0;
-  for (const [id, cp] of state.cps) {
+  for (const entry of state.cps) {
     examined += 1;
     if (examined % CPS_PER_SLICE === 0) await yieldToEventLoop();
-    if (!matches(state, cp, filter)) continue;
+    if (!matches(state, entry[1], filter)) continue;
     total += 1;
-    if (after === undefined || id > after) candidates.push(id);
+    if (after === undefined || entry[0] > after) candidates.push(entry);
   }
-  candidates.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const ids = candidates.slice(0, limit);
-  const items = ids.map((id) => {
-    const cp = state.cps.get(id);
-    if (!cp) throw new Error(`charge point ${id} vanished from an immutable state`);
-    return chargePointView(state, id, cp);
-  });
-  return { items, total, next: candidates.length > limit ? (ids.at(-1) ?? null) : null };
+  candidates.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const page = candidates.slice(0, limit);
+  const items = page.map(([id, cp]) => chargePointView(state, id, cp));
+  return { items, total, next: candidates.length > limit ? (page.at(-1)?.[0] ?? null) : null };
 }

@@ -1,3 +1,4 @@
+import { CPS_PER_SLICE, yieldToEventLoop } from "../projection/event-loop-slices.js";
 import { labelValue } from "./label-value.js";
 import {
   CP_FAMILIES,
@@ -6,16 +7,9 @@ import {
   type ProjectionView,
 } from "./projected-metrics.js";
 
-// Charge points rendered between two yields to the event loop: a scrape of a large fleet never
-// holds up event application for long. The state is an immutable value, so a scrape that spans
-// several turns still renders one consistent state.
-const CPS_PER_SLICE = 2_000;
-
 function header(out: string[], family: ProjectedMetric): void {
   out.push(`# HELP ${family.name} ${family.help}`, `# TYPE ${family.name} ${family.type}`);
 }
-
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The Prometheus text of every projected family for one state. */
 export async function renderProjection(view: ProjectionView): Promise<string> {

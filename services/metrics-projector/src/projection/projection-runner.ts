@@ -5,6 +5,7 @@ import { decodeSnapshot } from "../snapshots/snapshot-codec.js";
 import type { SnapshotStore } from "../snapshots/snapshot-store.js";
 import { applyBatch, type Evolve } from "../state/evolve.js";
 import { EMPTY_STATE, type ProjectionState } from "../state/projection-state.js";
+import { yieldToEventLoop } from "./event-loop-slices.js";
 import type { Freshness } from "./freshness.js";
 import type { Snapshotter } from "./snapshotter.js";
 
@@ -125,7 +126,7 @@ export class ProjectionRunner {
         this.#context.freshness.applied(this.#sequence);
         if (!this.#replayed && this.#sequence >= target) this.#becomeReplayed(startedAt);
         if (performance.now() - busySince > MAX_BUSY_MS) {
-          await new Promise<void>((resolve) => setImmediate(resolve));
+          await yieldToEventLoop();
           busySince = performance.now();
         }
       }
