@@ -22,3 +22,4 @@ export {
   historyIndexNames,
   type IndexEntry,
 } from "./history/history-index.js";
+export { isJetStreamError, JETSTREAM_ERRORS } from "./jetstream/api-errors.js";

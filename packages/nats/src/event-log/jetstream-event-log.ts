@@ -11,7 +11,6 @@ import {
   subjectSpace,
 } from "@levity/events";
 import {
-  JetStreamApiError,
   type JetStreamClient,
   type JetStreamManager,
   jetstreamManager,
@@ -19,6 +18,7 @@ import {
   StorageType,
 } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
+import { isJetStreamError, JETSTREAM_ERRORS } from "../jetstream/api-errors.js";
 import { readJetStream } from "./jetstream-log-reader.js";
 
 /** Where and how the event stream lives in JetStream. */
@@ -51,10 +51,6 @@ type Resolved = Required<Omit<JetStreamEventLogOptions, "onReaderRestart">> & {
 };
 
 const NANOS_PER_MS = 1_000_000;
-const STREAM_NOT_FOUND = 10059;
-const NO_MESSAGE_FOUND = 10037;
-// "wrong last sequence": the key's last message is not the one the append expected.
-const WRONG_LAST_SEQUENCE = 10071;
 
 /** The production EventLog: a JetStream stream, compatible with nats-server 2.9 and later. */
 export class JetStreamEventLog implements EventLog {
@@ -133,7 +129,7 @@ export class JetStreamEventLog implements EventLog {
       if (ack.duplicate) return { ok: false, conflict: "key-moved" };
       return { ok: true, sequence: ack.seq };
     } catch (error) {
-      if (error instanceof JetStreamApiError && error.code === WRONG_LAST_SEQUENCE)
+      if (isJetStreamError(error, JETSTREAM_ERRORS.wrongLastSequence))
         return { ok: false, conflict: "key-moved" };
       throw error;
     }
@@ -155,7 +151,7 @@ export class JetStreamEventLog implements EventLog {
       const stored = await this.#jsm.streams.getMessage(this.#stream, query);
       return stored ? recordOf(stored.seq, stored.data) : undefined;
     } catch (error) {
-      if (error instanceof JetStreamApiError && error.code === NO_MESSAGE_FOUND) return undefined;
+      if (isJetStreamError(error, JETSTREAM_ERRORS.noMessageFound)) return undefined;
       throw error;
     }
   }
@@ -204,7 +200,7 @@ export class JetStreamEventLog implements EventLog {
       }
       return;
     } catch (error) {
-      if (!(error instanceof JetStreamApiError) || error.code !== STREAM_NOT_FOUND) throw error;
+      if (!isJetStreamError(error, JETSTREAM_ERRORS.streamNotFound)) throw error;
     }
     try {
       await this.#jsm.streams.add({

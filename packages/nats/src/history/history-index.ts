@@ -1,10 +1,6 @@
 import { encodeSubjectToken, subjectSpace } from "@levity/events";
-import {
-  JetStreamApiError,
-  type JetStreamManager,
-  RetentionPolicy,
-  StorageType,
-} from "@nats-io/jetstream";
+import { type JetStreamManager, RetentionPolicy, StorageType } from "@nats-io/jetstream";
+import { isJetStreamError, JETSTREAM_ERRORS } from "../jetstream/api-errors.js";
 
 // The history index (docs/history.md): subjects of the event stream name producers, not charge
 // points, so finding one charger's events would mean reading every message. A second stream holds,
@@ -94,7 +90,6 @@ export function chargePointsIn(data: Uint8Array): Map<string, number> {
 }
 
 const NANOS_PER_MS = 1_000_000;
-const STREAM_NOT_FOUND = 10059;
 
 /**
  * Creates the index stream when missing, with the event stream's age limit and replicas: an entry
@@ -108,7 +103,7 @@ export async function ensureIndexStream(
   const exists = await jsm.streams.info(names.stream).then(
     () => true,
     (error: unknown) => {
-      if (error instanceof JetStreamApiError && error.code === STREAM_NOT_FOUND) return false;
+      if (isJetStreamError(error, JETSTREAM_ERRORS.streamNotFound)) return false;
       throw error;
     },
   );

@@ -6,9 +6,11 @@ import {
   ensureIndexStream,
   followJetStream,
   historyIndexNames,
+  isJetStreamError,
+  JETSTREAM_ERRORS,
   type MessageReader,
 } from "@levity/nats";
-import { JetStreamApiError, type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
+import { type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 
 /** Where the indexer reads and writes. */
@@ -37,8 +39,6 @@ export interface HistoryIndexer {
 // Event-stream messages indexed between two progress records, at most: bounds what a restart
 // publishes again and what waits in the connection's buffer.
 const MESSAGES_PER_RECORD = 2_000;
-const NO_MESSAGE_FOUND = 10037;
-const WRONG_LAST_SEQUENCE = 10071;
 // A record this recent by another indexer makes this one stand by (it takes over when they stop).
 const STANDBY_MS = 15_000;
 // Progress records between purges of the older ones (only the last is ever read).
@@ -117,7 +117,7 @@ export async function startHistoryIndexer(
             },
           );
         } catch (error) {
-          if (error instanceof JetStreamApiError && error.code === WRONG_LAST_SEQUENCE)
+          if (isJetStreamError(error, JETSTREAM_ERRORS.wrongLastSequence))
             throw new Error(
               `the index stream is not at ${after}: an entry was lost, or another indexer writes`,
             );
@@ -157,7 +157,7 @@ export async function startHistoryIndexer(
     const stored = await jsm.streams
       .getMessage(names.stream, { last_by_subj: names.subject(cpId) })
       .catch((error: unknown) => {
-        if (error instanceof JetStreamApiError && error.code === NO_MESSAGE_FOUND) return null;
+        if (isJetStreamError(error, JETSTREAM_ERRORS.noMessageFound)) return null;
         throw error;
       });
     // An entry after the last record was published in a run that failed: its own links may be
@@ -200,8 +200,7 @@ export async function startHistoryIndexer(
           .then(
             () => true,
             (error: unknown) => {
-              if (error instanceof JetStreamApiError && error.code === WRONG_LAST_SEQUENCE)
-                return false;
+              if (isJetStreamError(error, JETSTREAM_ERRORS.wrongLastSequence)) return false;
               throw error;
             },
           );
@@ -316,7 +315,7 @@ async function lastProgress(
       trusted: typeof t === "number" ? t : stored.seq - 1,
     };
   } catch (error) {
-    if (error instanceof JetStreamApiError && error.code === NO_MESSAGE_FOUND)
+    if (isJetStreamError(error, JETSTREAM_ERRORS.noMessageFound))
       return { seq: 0, ts: 0, writer: undefined, trusted: 0 };
     throw error;
   }

@@ -4,10 +4,11 @@ import {
   followJetStream,
   historyIndexNames,
   type IndexEntry,
+  isJetStreamError,
+  JETSTREAM_ERRORS,
 } from "@levity/nats";
 import {
   DeliverPolicy,
-  JetStreamApiError,
   type JetStreamClient,
   type JetStreamManager,
   jetstreamManager,
@@ -35,8 +36,6 @@ export interface JetStreamHistoryOptions {
 // Entries are found by the time the index stored them, which follows the events' `ts` (the
 // gateways' clocks): this much earlier is asked for, for clock skew and indexing delay.
 const SLACK_MS = 5 * 60_000;
-const NO_MESSAGE_FOUND = 10037;
-const STREAM_NOT_FOUND = 10059;
 // A scan past the index's last record worth a note: this many messages, or a record this old.
 const NOTABLE_SCAN = 1_000;
 const NOTABLE_AGE_MS = 10_000;
@@ -59,7 +58,7 @@ export async function readJetStreamHistory(
   const jsm = await jetstreamManager(connection, { timeout: 60_000 });
   const js = jsm.jetstream();
   const info = await jsm.streams.info(options.stream).catch((error: unknown) => {
-    if (error instanceof JetStreamApiError && error.code === STREAM_NOT_FOUND)
+    if (isJetStreamError(error, JETSTREAM_ERRORS.streamNotFound))
       throw new Error(`no stream ${options.stream} on this NATS server (see --stream)`);
     throw error;
   });
@@ -161,10 +160,7 @@ async function lastMessage(
     const stored = await jsm.streams.getMessage(stream, { last_by_subj: subject });
     return stored?.data;
   } catch (error) {
-    if (
-      error instanceof JetStreamApiError &&
-      (error.code === NO_MESSAGE_FOUND || error.code === STREAM_NOT_FOUND)
-    )
+    if (isJetStreamError(error, JETSTREAM_ERRORS.noMessageFound, JETSTREAM_ERRORS.streamNotFound))
       return undefined;
     throw error;
   }
@@ -263,7 +259,7 @@ async function getStored(
     return stored ? { seq: stored.seq, subject: stored.subject, data: stored.data } : undefined;
   } catch (error) {
     // Aged out, or never written.
-    if (error instanceof JetStreamApiError && error.code === NO_MESSAGE_FOUND) return undefined;
+    if (isJetStreamError(error, JETSTREAM_ERRORS.noMessageFound)) return undefined;
     throw error;
   }
 }
@@ -280,7 +276,7 @@ async function fetchInOrder(
       return (await jsm.streams.getMessage(stream, { seq }))?.data;
     } catch (error) {
       // Gone (aged out, or purged) since it was indexed: nothing to print.
-      if (error instanceof JetStreamApiError && error.code === NO_MESSAGE_FOUND) return undefined;
+      if (isJetStreamError(error, JETSTREAM_ERRORS.noMessageFound)) return undefined;
       throw error;
     }
   };
