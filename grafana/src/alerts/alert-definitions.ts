@@ -36,7 +36,7 @@ const energy = (offset?: string) =>
   `max by (cp_id) (ocpp_cp_energy_delivered_wh_total${offset ? ` offset ${offset}` : ""})`;
 const connectedBefore = "max by (cp_id) (ocpp_cp_connected offset 5m) == 1";
 
-/** The six charge-point alerts, the three that watch Levity itself, then the connectors' alerts. */
+/** The six charge-point alerts, the three that watch Levity itself, the connectors' alerts, then the automations'. */
 export const ALERTS: readonly AlertDefinition[] = [
   {
     uid: "levity-cp-multiple-reboots",
@@ -202,6 +202,21 @@ export const ALERTS: readonly AlertDefinition[] = [
     summary: "Charge point {cp_id} has delivered no energy for 7 days",
     description:
       "{cp_id} is connected and has a connector Available, but delivered no energy in the last 7 days, after {value} Wh in the 30 days before: check it can really charge.",
+  },
+  {
+    uid: "levity-cp-quarantined",
+    name: "ChargePointQuarantined",
+    title: "Charge Point Quarantined",
+    // An automation took the charger out of service (quarantine-reboot-loop): someone must look,
+    // and clear it. It stays until cleared, so no `for`.
+    expr: "max by (cp_id, automation) (levity_automation_quarantined)",
+    op: ">",
+    threshold: 0,
+    for: "0m",
+    severity: "warning",
+    summary: "Charge point {cp_id} is quarantined by automation {automation}",
+    description:
+      "Automation {automation} set {cp_id} Inoperative (it rebooted in a loop). Find out why, then put it back in service: levity-admin quarantine clear {cp_id}.",
   },
 ];
 

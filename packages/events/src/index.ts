@@ -10,6 +10,8 @@ export { batchMessageId, MAX_EVENTS_PER_BATCH, type RawStoredBatch } from "./bat
 export { CLOSE_REASONS, type CloseReason } from "./contract/close-reasons.js";
 export { COMMAND_FAILURES, type CommandFailure } from "./contract/command-failures.js";
 export {
+  type AutomationEvent,
+  type AutomationEventType,
   type CommandEvent,
   type CommandEventType,
   type CpEvent,
@@ -21,6 +23,7 @@ export {
   eventSchemas,
   type GatewayEvent,
   type GatewayEventType,
+  isAutomationEvent,
   isCommandEvent,
   isCpEvent,
   isEventType,

@@ -70,3 +70,18 @@ export function gatewayEnvelope<V extends number, K extends string, S extends TS
     options(type, version),
   );
 }
+
+/**
+ * An event about an automation's decision on one charge point (or an operator's word on one). Not
+ * tied to a session: an automation decides from the projection, not from a connection.
+ */
+export function automationEnvelope<V extends number, K extends string, S extends TSchema>(
+  version: V,
+  type: K,
+  payload: S,
+) {
+  return Type.Object(
+    { ...common(version), type: Type.Literal(type), cpId: NonEmptyText(255), payload },
+    options(type, version),
+  );
+}

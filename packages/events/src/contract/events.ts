@@ -1,5 +1,5 @@
 import type { Static, TSchema } from "@sinclair/typebox";
-import { commandEnvelope, cpEnvelope, gatewayEnvelope } from "./envelopes.js";
+import { automationEnvelope, commandEnvelope, cpEnvelope, gatewayEnvelope } from "./envelopes.js";
 import * as P from "./payloads.js";
 
 /**
@@ -12,6 +12,8 @@ const cpEvent = <K extends string, S extends TSchema>(type: K, payload: S) =>
   cpEnvelope(EVENT_VERSION, type, payload);
 const commandEvent = <K extends string, S extends TSchema>(type: K, payload: S) =>
   commandEnvelope(EVENT_VERSION, type, payload);
+const automationEvent = <K extends string, S extends TSchema>(type: K, payload: S) =>
+  automationEnvelope(EVENT_VERSION, type, payload);
 const gatewayEvent = <K extends string, S extends TSchema>(type: K, payload: S) =>
   gatewayEnvelope(EVENT_VERSION, type, payload);
 
@@ -39,6 +41,8 @@ export const eventSchemas = {
   "gateway.alive": gatewayEvent("gateway.alive", P.GatewayAlivePayload),
   "gateway.stopped": gatewayEvent("gateway.stopped", P.GatewayStoppedPayload),
   "gateway.lost": gatewayEvent("gateway.lost", P.GatewayLostPayload),
+  "automation.decided": automationEvent("automation.decided", P.AutomationDecidedPayload),
+  "automation.cleared": automationEvent("automation.cleared", P.AutomationClearedPayload),
 } as const;
 
 type Schemas = typeof eventSchemas;
@@ -52,7 +56,10 @@ export type CpEvent = Extract<LevityEvent, { sessionId: string }>;
 /** Events of a command to a charge point. */
 export type CommandEvent = Extract<LevityEvent, { commandId: string }>;
 export type CommandEventType = CommandEvent["type"];
-export type GatewayEvent = Exclude<LevityEvent, CpEvent | CommandEvent>;
+/** Events of an automation's decisions about a charge point. */
+export type AutomationEvent = Extract<LevityEvent, { type: `automation.${string}` }>;
+export type AutomationEventType = AutomationEvent["type"];
+export type GatewayEvent = Exclude<LevityEvent, CpEvent | CommandEvent | AutomationEvent>;
 export type CpEventType = CpEvent["type"];
 export type GatewayEventType = GatewayEvent["type"];
 /** The payload of one event type. */
@@ -69,6 +76,11 @@ export function isEventType(type: string): type is EventType {
 /** True for events that belong to a charge point session. */
 export function isCpEvent(event: LevityEvent): event is CpEvent {
   return "sessionId" in event;
+}
+
+/** True for events of an automation. */
+export function isAutomationEvent(event: LevityEvent): event is AutomationEvent {
+  return event.type.startsWith("automation.");
 }
 
 /** True for events of a command. */

@@ -273,3 +273,42 @@ export const CommandFailedPayload = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** The command an automation decided to send: its idempotency key is the decision's id. */
+export const DecidedCommand = Type.Object(
+  {
+    action: NonEmptyText(64),
+    request: OcppPayload,
+    /** Past this moment it is never sent. */
+    deadline: EpochMs,
+  },
+  { additionalProperties: false },
+);
+
+export const AutomationDecidedPayload = Type.Object(
+  {
+    /** The automation's name in the configuration. */
+    automation: NonEmptyText(64),
+    /** What kind of automation it is (auto-remote-start, reset-when-faulted, ...). */
+    kind: NonEmptyText(64),
+    /** What it decided on, for people: e.g. "connector 1 Preparing since 2026-12-05T10:00:00.000Z". */
+    trigger: NonEmptyText(255),
+    /** `act`: the command is sent; `skip`: nothing is sent (`reason` says why). */
+    decision: Type.Union([Type.Literal("act"), Type.Literal("skip")]),
+    reason: Type.Optional(NonEmptyText(255)),
+    command: Type.Optional(DecidedCommand),
+    /** The decision quarantines the charge point until an operator clears it. */
+    quarantine: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+export const AutomationClearedPayload = Type.Object(
+  {
+    /** The automation whose hold on the charge point is cleared. */
+    automation: NonEmptyText(64),
+    /** Who cleared it: the API token's name. */
+    by: NonEmptyText(64),
+  },
+  { additionalProperties: false },
+);

@@ -1,4 +1,5 @@
 import {
+  type AutomationEventType,
   type CommandEventType,
   type CpEventType,
   EVENT_VERSION,
@@ -69,6 +70,24 @@ export function commandEvent<K extends CommandEventType>(
     gatewayId: context.gatewayId ?? "gw-1",
     cpId: context.cpId ?? "CP-1",
     commandId: context.commandId ?? "c-1",
+    ts: context.ts ?? 1_700_000_000_000 + counter,
+    payload,
+  } as EventOf<K>;
+}
+
+/** Builds a valid automation event with defaults a test can override. */
+export function automationEvent<K extends AutomationEventType>(
+  type: K,
+  payload: PayloadOf<K>,
+  context: EventContext = {},
+): EventOf<K> {
+  counter += 1;
+  return {
+    id: context.id ?? `test-${counter}`,
+    type,
+    v: EVENT_VERSION,
+    gatewayId: context.gatewayId ?? "projector",
+    cpId: context.cpId ?? "CP-1",
     ts: context.ts ?? 1_700_000_000_000 + counter,
     payload,
   } as EventOf<K>;

@@ -1,4 +1,5 @@
 import { COMMAND_FAILURES } from "@levity/events";
+import { DECISION_OUTCOMES, decisionOutcomeKey } from "../state/automations.js";
 import { plannedInoperative } from "../state/availability.js";
 import { CONNECTOR_STATUSES } from "../state/charge-points.js";
 import { COMMAND_ACTIONS, COMMAND_DURATION_BUCKETS, outcomeKey } from "../state/commands.js";
@@ -185,6 +186,43 @@ const ROLL_UPS: readonly FleetFamily[] = [
   },
 ];
 
+/** What automations decided, and the charge points their decisions hold in quarantine. */
+const AUTOMATIONS: readonly FleetFamily[] = [
+  {
+    name: "levity_automation_decisions_total",
+    type: "counter",
+    help: "Automations' decisions by how they ended: skipped (too late, or a limit), accepted or rejected by the charger, failed (offline, timed out...), unsent (no command by its deadline)",
+    labels: ["automation", "outcome"],
+    write: (out, view) => {
+      const { outcomes } = view.state.automations;
+      const automations = new Set([...outcomes.keys()].map((key) => key.split("\t")[0] ?? ""));
+      for (const automation of [...automations].sort()) {
+        const label = labelValue(automation);
+        for (const outcome of DECISION_OUTCOMES) {
+          const count = outcomes.get(decisionOutcomeKey(automation, outcome)) ?? 0;
+          out.push(
+            `levity_automation_decisions_total{automation="${label}",outcome="${outcome}"} ${count}`,
+          );
+        }
+      }
+    },
+  },
+  {
+    name: "levity_automation_quarantined",
+    type: "gauge",
+    help: "1 for each charge point an automation's decision holds in quarantine (set Inoperative) until an operator clears it",
+    labels: ["cp_id", "automation"],
+    write: (out, view) => {
+      for (const [cpId, automations] of view.state.automations.cps) {
+        if (!automations.quarantine) continue;
+        out.push(
+          `levity_automation_quarantined{cp_id="${labelValue(cpId)}",automation="${labelValue(automations.quarantine.automation)}"} 1`,
+        );
+      }
+    },
+  },
+];
+
 /** The fleet-wide families. */
 export const FLEET_FAMILIES: readonly FleetFamily[] = [
   {
@@ -218,6 +256,7 @@ export const FLEET_FAMILIES: readonly FleetFamily[] = [
   ...COMMANDS,
   ...TRANSACTIONS,
   ...ROLL_UPS,
+  ...AUTOMATIONS,
 ];
 
 /** The per-charge-point families, with the exact names the dashboard and alerts use. */

@@ -5,8 +5,10 @@ import { Ajv } from "ajv";
 import { Map as ImmutableMap, OrderedMap } from "immutable";
 import type { ProjectionState } from "../state/projection-state.js";
 import {
+  AwaitedDecisionSchema,
   CommandDurationsSchema,
   CommandRequestSchema,
+  CpAutomationsSchema,
   CpStateSchema,
   GatewayStateSchema,
   HistogramSchema,
@@ -14,7 +16,7 @@ import {
 } from "../state/state-schema.js";
 
 /** Bumped whenever the projection's state or its meaning changes: older snapshots are then ignored. */
-export const SNAPSHOT_VERSION = 6;
+export const SNAPSHOT_VERSION = 7;
 
 const entries = <T extends Parameters<typeof Type.Tuple>[0][1]>(value: T) =>
   Type.Array(Type.Tuple([Type.String(), value]));
@@ -40,6 +42,12 @@ const SnapshotSchema = Type.Object({
     sweptAt: Type.Integer({ minimum: 0 }),
   }),
   transactions: Type.Object({ durations: HistogramSchema, energy: HistogramSchema }),
+  automations: Type.Object({
+    outcomes: entries(Type.Integer({ minimum: 0 })),
+    awaiting: entries(AwaitedDecisionSchema),
+    commands: entries(Type.String()),
+    cps: entries(CpAutomationsSchema),
+  }),
 });
 
 const validate = new Ajv({ strict: true }).compile<Static<typeof SnapshotSchema>>(SnapshotSchema);
@@ -73,6 +81,12 @@ export async function encodeSnapshot(snapshot: Snapshot): Promise<Uint8Array> {
       sweptAt: state.commands.sweptAt,
     },
     transactions: state.transactions,
+    automations: {
+      outcomes: [...state.automations.outcomes],
+      awaiting: [...state.automations.awaiting],
+      commands: [...state.automations.commands],
+      cps: [...state.automations.cps],
+    },
   };
   return compress(Buffer.from(JSON.stringify(body)));
 }
@@ -117,6 +131,12 @@ export async function decodeSnapshot(
           sweptAt: value.commands.sweptAt,
         },
         transactions: value.transactions,
+        automations: {
+          outcomes: ImmutableMap(value.automations.outcomes),
+          awaiting: OrderedMap(value.automations.awaiting),
+          commands: OrderedMap(value.automations.commands),
+          cps: ImmutableMap(value.automations.cps),
+        },
       },
     },
   };

@@ -48,16 +48,21 @@ function own(record: Readonly<Record<string, number>>, key: string): number | un
   return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
+/** How many boot times a charge point remembers: the most boots a reboot-loop window may count. */
+export const MAX_BOOT_TIMES = 16;
+
 export function boot(
   cp: CpState,
   payload: PayloadOf<"cp.boot">,
   duringTransaction: boolean,
+  ts: number,
 ): CpState {
   return {
     ...cp,
     boots: cp.boots + 1,
     bootsDuringTx: cp.bootsDuringTx + (duringTransaction ? 1 : 0),
     info: { vendor: payload.vendor, model: payload.model, firmware: payload.firmwareVersion ?? "" },
+    bootTimes: [...(cp.bootTimes ?? []), ts].slice(-MAX_BOOT_TIMES),
   };
 }
 

@@ -1,4 +1,5 @@
 import { type CpEvent, type DecodedBatch, isCpEvent, type LevityEvent } from "@levity/events";
+import { automationCommand, automationEvent } from "./automations.js";
 import * as ChargePoints from "./charge-points.js";
 import { commandEvent } from "./commands.js";
 import {
@@ -78,7 +79,10 @@ function transition(
     case "command.requested":
     case "command.completed":
     case "command.failed":
-      return commandEvent(state, event);
+      return automationCommand(commandEvent(state, event), event);
+    case "automation.decided":
+    case "automation.cleared":
+      return automationEvent(state, event);
     default:
       return chargePointEvent(state, event, limits);
   }
@@ -100,7 +104,7 @@ function chargePointEvent(
     case "cp.boot": {
       const during = inTransaction(cp);
       if (during) next = markBooted(next, event.sessionId);
-      update = { cp: ChargePoints.boot(cp, event.payload, during), orphaned: 0 };
+      update = { cp: ChargePoints.boot(cp, event.payload, during, event.ts), orphaned: 0 };
       break;
     }
     case "cp.heartbeat":

@@ -1,9 +1,11 @@
 import type { Static } from "@sinclair/typebox";
 import { Map as ImmutableMap, OrderedMap } from "immutable";
 import type {
+  AwaitedDecisionSchema,
   CommandDurationsSchema,
   CommandRequestSchema,
   ConnectorStateSchema,
+  CpAutomationsSchema,
   CpInfoSchema,
   CpStateSchema,
   EndedTransactionSchema,
@@ -32,6 +34,11 @@ export type GatewayState = Readonly<Static<typeof GatewayStateSchema>>;
 export type CommandRequestState = Readonly<Static<typeof CommandRequestSchema>>;
 /** How long one action's commands took: cumulative bucket counts, sum and count, as a histogram. */
 export type CommandDurations = Readonly<Static<typeof CommandDurationsSchema>>;
+
+/** What automations decided about one charge point. */
+export type CpAutomations = Readonly<Static<typeof CpAutomationsSchema>>;
+/** A decision to act whose command is not known yet. */
+export type AwaitedDecision = Readonly<Static<typeof AwaitedDecisionSchema>>;
 
 /** A histogram: bucket counts (one per upper bound), sum and count. */
 export type Histogram = Readonly<Static<typeof HistogramSchema>>;
@@ -78,6 +85,17 @@ export interface CommandsState {
   readonly sweptAt: number;
 }
 
+/** The automations' decisions: how each ended, and what they hold charge points in. */
+export interface AutomationsState {
+  /** By `automation` TAB `outcome` (skipped, accepted, rejected, failed, unsent). */
+  readonly outcomes: ImmutableMap<string, number>;
+  /** Decisions to act, by decision id (the idempotency key of their command), until it is requested. */
+  readonly awaiting: OrderedMap<string, AwaitedDecision>;
+  /** The commands of those decisions, by command id, until they end: the automation's name. */
+  readonly commands: OrderedMap<string, string>;
+  readonly cps: ImmutableMap<string, CpAutomations>;
+}
+
 /** The whole projection: a value, replaced (never mutated) by `evolve`. */
 export interface ProjectionState {
   readonly cps: ImmutableMap<string, CpState>;
@@ -91,6 +109,7 @@ export interface ProjectionState {
   readonly dropped: { readonly chargePoints: number; readonly errorTypes: number };
   readonly commands: CommandsState;
   readonly transactions: EndedTransactions;
+  readonly automations: AutomationsState;
 }
 
 export const EMPTY_STATE: ProjectionState = {
@@ -109,6 +128,12 @@ export const EMPTY_STATE: ProjectionState = {
   transactions: {
     durations: emptyHistogram(TRANSACTION_DURATION_BUCKETS),
     energy: emptyHistogram(TRANSACTION_ENERGY_BUCKETS),
+  },
+  automations: {
+    outcomes: ImmutableMap(),
+    awaiting: OrderedMap(),
+    commands: OrderedMap(),
+    cps: ImmutableMap(),
   },
 };
 

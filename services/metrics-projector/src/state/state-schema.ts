@@ -90,6 +90,8 @@ export const CpStateSchema = Type.Object({
   transactions: Count,
   /** Set by an accepted ChangeAvailability of the whole charge point (see availability.ts). */
   plannedInoperative: Type.Optional(Type.Boolean()),
+  /** When its latest BootNotifications came (event time, oldest first, at most MAX_BOOT_TIMES). */
+  bootTimes: Type.Optional(Type.Array(Ms)),
 });
 
 export const SessionStateSchema = Type.Object({
@@ -128,3 +130,24 @@ export const HistogramSchema = Type.Object({
 });
 
 export const CommandDurationsSchema = HistogramSchema;
+
+/** What automations decided about one charge point: what they still hold it in, and when they acted. */
+export const CpAutomationsSchema = Type.Object({
+  /** Quarantined by this automation's decision, until an operator clears it. */
+  quarantine: Type.Optional(
+    Type.Object({ automation: Type.String(), since: Ms, decision: Type.String() }),
+  ),
+  /** The operator's latest clearing of a quarantine: what releases the charge point. */
+  cleared: Type.Optional(Type.Object({ automation: Type.String(), at: Ms, id: Type.String() })),
+  /** By automation: when its latest decisions to act were stored (event time, oldest first). */
+  acted: Type.Record(Type.String(), Type.Array(Ms)),
+});
+
+/** A decision to act whose command is not known to be requested yet: any replica may send it. */
+export const AwaitedDecisionSchema = Type.Object({
+  automation: Type.String(),
+  cpId: Type.String(),
+  action: Type.String(),
+  request: Type.Record(Type.String(), Type.Unknown()),
+  deadline: Ms,
+});

@@ -1,4 +1,5 @@
 import {
+  type AutomationEventType,
   CLOSE_REASONS,
   COMMAND_FAILURES,
   type CommandEventType,
@@ -176,11 +177,52 @@ function commandEvent<K extends CommandEventType>(
 }
 
 const commandIds = mostly(["c1", "c2", "c3"], ["c".repeat(64), "__proto__"]);
+
 const commandActions = mostly(
   ["Reset", "UnlockConnector", "TriggerMessage"],
   ["X".repeat(64), "constructor"],
 );
 const ocppObject = fc.dictionary(text(16, 1), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 });
+
+// Decision ids are also their commands' idempotency keys: drawn from one pool, so they meet.
+const decisionIds = mostly(["d1", "d2", "d3"], ["d".repeat(255), "__proto__"]);
+const automationNames = mostly(["free-vend", "reset"], ["a".repeat(64), "constructor"]);
+
+function automationEvent<K extends AutomationEventType>(
+  type: K,
+  payload: fc.Arbitrary<PayloadOf<K>>,
+  world: World,
+): fc.Arbitrary<EventOf<K>> {
+  return fc
+    .record({
+      id: decisionIds,
+      gatewayId: gatewayIds,
+      cpId: pool(world.cpIds),
+      ts: epochMs,
+      payload,
+    })
+    .map((fields) => ({ ...fields, type, v: EVENT_VERSION }) as EventOf<K>);
+}
+
+const automationPayloads: AutomationPayloads = {
+  "automation.decided": record(
+    {
+      automation: automationNames,
+      kind: text(64, 1),
+      trigger: text(255, 1),
+      decision: fc.constantFrom("act" as const, "skip" as const),
+      reason: text(255, 1),
+      command: fc.record({
+        action: commandActions,
+        request: ocppObject,
+        deadline: epochMs,
+      }),
+      quarantine: fc.boolean(),
+    },
+    ["automation", "kind", "trigger", "decision"],
+  ),
+  "automation.cleared": fc.record({ automation: automationNames, by: text(64, 1) }),
+};
 
 const commandPayloads: CommandPayloads = {
   "command.requested": record(
@@ -189,7 +231,7 @@ const commandPayloads: CommandPayloads = {
       request: ocppObject,
       requestedBy: text(64, 1),
       deadline: epochMs,
-      idempotencyKey: text(255, 1),
+      idempotencyKey: fc.oneof(decisionIds, text(255, 1)),
       sessionId: sessionIds,
       protocol: text(32, 1),
     },
@@ -220,6 +262,7 @@ const commandPayloads: CommandPayloads = {
   ),
 };
 
+type AutomationPayloads = { readonly [K in AutomationEventType]: fc.Arbitrary<PayloadOf<K>> };
 type CommandPayloads = { readonly [K in CommandEventType]: fc.Arbitrary<PayloadOf<K>> };
 type CpPayloads = { readonly [K in CpEventType]: fc.Arbitrary<PayloadOf<K>> };
 type GatewayPayloads = { readonly [K in GatewayEventType]: fc.Arbitrary<PayloadOf<K>> };
@@ -366,6 +409,8 @@ const WEIGHTS: { readonly [K in LevityEvent["type"]]: number } = {
   "gateway.alive": 3,
   "gateway.stopped": 2,
   "gateway.lost": 2,
+  "automation.decided": 2,
+  "automation.cleared": 1,
 };
 
 /** One event of any type of the contract, valid, with identities drawn from `world`. */
@@ -374,7 +419,12 @@ export function eventArbitrary(world: World = DEFAULT_WORLD): fc.Arbitrary<Levit
   const cpTypes = Object.keys(payloads) as CpEventType[];
   const gatewayTypes = Object.keys(gatewayPayloads) as GatewayEventType[];
   const commandTypes = Object.keys(commandPayloads) as CommandEventType[];
+  const automationTypes = Object.keys(automationPayloads) as AutomationEventType[];
   return fc.oneof(
+    ...automationTypes.map((type) => ({
+      weight: WEIGHTS[type],
+      arbitrary: automationEvent(type, automationPayloads[type], world),
+    })),
     ...commandTypes.map((type) => ({
       weight: WEIGHTS[type],
       arbitrary: commandEvent(type, commandPayloads[type], world),
