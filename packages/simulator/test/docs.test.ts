@@ -1,3 +1,4 @@
+import { readdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { renderOptionsMarkdown } from "@levity/service-kit";
 import { generatedSection } from "@levity/testkit";
@@ -5,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { loadScenario, simulatorOptions } from "../src/index.js";
 
 const README = fileURLToPath(new URL("../../../README.md", import.meta.url));
-const SCENARIO = fileURLToPath(new URL("../scenarios/reboot-during-charge.yaml", import.meta.url));
+const SCENARIOS = fileURLToPath(new URL("../scenarios/", import.meta.url));
 
 describe("simulator docs (pnpm docs:update regenerates them)", () => {
   it("lists every option in the README", async () => {
@@ -13,7 +14,16 @@ describe("simulator docs (pnpm docs:update regenerates them)", () => {
     expect(await generatedSection(README, "simulator-options", table)).toBe(table);
   });
 
-  it("ships a scenario that loads", async () => {
-    expect((await loadScenario(SCENARIO)).ok).toBe(true);
+  it("ships scenarios that load", async () => {
+    const files = await readdir(SCENARIOS);
+    expect(files).toEqual(
+      expect.arrayContaining([
+        "automations.yaml",
+        "offline-transaction.yaml",
+        "reboot-during-charge.yaml",
+      ]),
+    );
+    for (const file of files)
+      expect(await loadScenario(`${SCENARIOS}${file}`), file).toMatchObject({ ok: true });
   });
 });

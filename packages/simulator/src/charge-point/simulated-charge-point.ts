@@ -45,7 +45,8 @@ interface QueuedCall {
  * One simulated charge point, speaking OCPP 1.6J or 2.0.1 through its dialect: its connection,
  * connectors, charging sessions and the calls it keeps while offline; it answers the central
  * system's commands as firmware does, and hands what they ask it to do (reboot, start, stop, send
- * a message) to its life through `onEffects`.
+ * a message) to its life through `onEffects`, and the loss of its connection through
+ * `onConnectionLost`.
  */
 export class SimulatedChargePoint implements DialectHost {
   readonly profile: ChargePointProfile;
@@ -55,6 +56,8 @@ export class SimulatedChargePoint implements DialectHost {
   readonly reservations = new Map<number, Reservation>();
   /** The status each connector reported last. */
   readonly connectorStatus = new Map<number, string>();
+  /** The 1.6 error code of a connector's last status, when it had one (a fault's). */
+  readonly connectorErrorCode = new Map<number, string>();
   localListVersion = 0;
   readonly rng: SeededRandom;
   /** How this charge point speaks its protocol. */
@@ -63,7 +66,10 @@ export class SimulatedChargePoint implements DialectHost {
   readonly #queue: QueuedCall[] = [];
   #sending: Promise<void> | undefined;
   #client: OcppClient | undefined;
+  /** The connection this charge point closed itself: its end is no loss. */
+  #leaving: OcppClient | undefined;
   #effects: (effects: readonly CommandEffect[]) => void = () => {};
+  #lost: () => void = () => {};
 
   constructor(
     profile: ChargePointProfile,
@@ -120,6 +126,14 @@ export class SimulatedChargePoint implements DialectHost {
     this.#effects = handler;
   }
 
+  /**
+   * What to do when the connection ends without this charge point ending it (the central system
+   * closed it, the network cut it): set by the charge point's life.
+   */
+  onConnectionLost(handler: () => void): void {
+    this.#lost = handler;
+  }
+
   get online(): boolean {
     return this.#client?.open ?? false;
   }
@@ -137,8 +151,9 @@ export class SimulatedChargePoint implements DialectHost {
           Authorization: `Basic ${Buffer.from(`${this.profile.id}:${password}`).toString("base64")}`,
         }
       : undefined;
+    let client: OcppClient;
     try {
-      this.#client = await OcppClient.connect(url, this.profile.id, {
+      client = await OcppClient.connect(url, this.profile.id, {
         protocols: [this.dialect.ocpp.subprotocol],
         callTimeoutMs,
         ...(headers ? { headers } : {}),
@@ -147,22 +162,27 @@ export class SimulatedChargePoint implements DialectHost {
       stats.connectFailures += 1;
       return false;
     }
-    this.#client.onCall((action, payload, messageId) => this.#answer(action, payload, messageId));
+    this.#client = client;
+    client.onCall((action, payload, messageId) => this.#answer(action, payload, messageId));
     stats.connects += 1;
     stats.connected += 1;
-    void this.#client.closed.then(() => {
+    void client.closed.then(() => {
       stats.connected -= 1;
+      // A connection a later one replaced is no loss either: the charge point is connected.
+      if (client === this.#client && client !== this.#leaving) this.#lost();
     });
     return true;
   }
 
   /** Closes the connection cleanly. */
   async disconnect(): Promise<void> {
+    this.#leaving = this.#client;
     await this.#client?.close();
   }
 
   /** Drops the connection without a close handshake (power loss, network cut). */
   async drop(): Promise<void> {
+    this.#leaving = this.#client;
     this.#client?.terminate();
     await this.disconnected;
   }
@@ -202,18 +222,22 @@ export class SimulatedChargePoint implements DialectHost {
     options: StatusOptions = {},
   ): Promise<CallResult | undefined> {
     this.connectorStatus.set(connectorId, status);
+    if (options.errorCode === undefined) this.connectorErrorCode.delete(connectorId);
+    else this.connectorErrorCode.set(connectorId, options.errorCode);
     return this.dialect.status(connectorId, status, options);
   }
 
   /** Reports a fault of a connector, named by a 1.6 error code. */
   fault(connectorId: number, errorCode: string): Promise<void> {
     this.connectorStatus.set(connectorId, "Faulted");
+    this.connectorErrorCode.set(connectorId, errorCode);
     return this.dialect.fault(connectorId, errorCode);
   }
 
   /** Reports that a connector's fault is gone, and its status now. */
   clearFault(connectorId: number, status: string): Promise<void> {
     this.connectorStatus.set(connectorId, status);
+    this.connectorErrorCode.delete(connectorId);
     return this.dialect.clearFault(connectorId, status);
   }
 

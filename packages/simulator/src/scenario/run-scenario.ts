@@ -7,13 +7,18 @@ import {
 import type { SimulationContext } from "../charge-point/simulation-context.js";
 import { type ProtocolChoice, protocolOf } from "../protocol/sim-protocol.js";
 import { SeededRandom } from "../random/seeded-random.js";
+import { Absence } from "./absence.js";
+import { obeyInScenario } from "./scenario-obedience.js";
+import { reconnectInScenario } from "./scenario-reconnection.js";
 import { durationMs, type Scenario, type ScenarioStep } from "./scenario-schema.js";
 
 const ALL_16: ProtocolChoice = { protocol: "ocpp1.6", protocolMix: undefined };
 
 /**
  * Plays each charge point's timeline of a scenario, all charge points at once; the n-th charge
- * point of the file speaks the protocol `choice` gives the n-th of a fleet.
+ * point of the file speaks the protocol `choice` gives the n-th of a fleet. Each obeys the central
+ * system's commands and reconnects by itself when its connection is lost, until its timeline
+ * ends; a step waits for a reset or a reconnection under way to be over.
  */
 export async function runScenario(
   scenario: Scenario,
@@ -34,19 +39,30 @@ export async function runScenario(
         model: definition.model ?? "Simulated",
         firmware: definition.firmware ?? "1.0.0",
       };
+      const own = random.fork(index);
       const cp = new SimulatedChargePoint(
         profile,
         context,
-        random.fork(index),
+        own,
         60,
         protocolOf(index, seed, choice),
       );
       if (definition.after !== undefined && !(await sleep(durationMs(definition.after), stop)))
         return;
+      // What the commands started (a session, a reset's reconnection) and the reconnection after
+      // a lost connection end with the timeline.
+      const timeline = new AbortController();
+      const lifetime = AbortSignal.any([stop, timeline.signal]);
+      const absence = new Absence();
+      obeyInScenario(cp, own.fork(1), absence, lifetime);
+      reconnectInScenario(cp, own.fork(2), absence, context.stats, lifetime);
       for (const step of definition.steps) {
+        await absence.over();
         if (stop.aborted) break;
         await play(cp, step, stop);
       }
+      timeline.abort();
+      await absence.over();
       await cp.disconnect();
     }),
   );
