@@ -44,6 +44,7 @@ export const allInOneOptions = {
   maxQueuedCommands: gatewayOptions.maxQueuedCommands,
   commandTimeout: gatewayOptions.commandTimeout,
   ...apiOptions(9080, "commands and charge points"),
+  automations: projectorOptions.automations,
   apiTokens: optionalText({
     env: "API_TOKENS",
     description:

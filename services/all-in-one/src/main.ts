@@ -3,8 +3,22 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { apiFromConfig, ensureOperatorToken } from "@levity/api-kit";
 import { JournalCorruptError } from "@levity/events";
-import { chargePointRoutes, type Projector, startProjector } from "@levity/metrics-projector";
-import { admissionFromConfig, commandRoutes, startGateway } from "@levity/ocpp-gateway";
+import {
+  chargePointRoutes,
+  EMPTY_STATE,
+  inProcessCommandPort,
+  type Projector,
+  quarantineRoutes,
+  type RunningAutomations,
+  startAutomations,
+  startProjector,
+} from "@levity/metrics-projector";
+import {
+  admissionFromConfig,
+  commandRoutes,
+  type Gateway,
+  startGateway,
+} from "@levity/ocpp-gateway";
 import { createLogger, onShutdownSignals, readConfig, startOpsServer } from "@levity/service-kit";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { allInOneOptions } from "./all-in-one-options.js";
@@ -45,7 +59,29 @@ const ops = await startOpsServer({
     (await registry.metrics()) + (projector ? await projector.renderMetrics() : ""),
   ready: () => Boolean(projector?.ready()) && storage.connected(),
 });
-projector = await startProjector(config, { ...storage, registry, logger });
+// Automations send commands through the gateway below, in this process (docs/automations.md).
+let commandsOf: Gateway | undefined;
+let automations: RunningAutomations | undefined;
+if (config.automations) {
+  const started = await startAutomations(config.automations, {
+    log: storage.log,
+    commands: inProcessCommandPort(() => commandsOf?.commands, Date.now),
+    logger,
+    registry,
+    state: () => projector?.state() ?? EMPTY_STATE,
+  });
+  if (!started.ok) {
+    process.stderr.write(`error: ${started.error}\n`);
+    process.exit(2);
+  }
+  automations = started.automations;
+}
+projector = await startProjector(config, {
+  ...storage,
+  registry,
+  logger,
+  ...(automations ? { reactor: automations.reactor } : {}),
+});
 const gateway = await startGateway(
   { ...config, admission: admission.admission, tls: admission.tls },
   {
@@ -55,6 +91,7 @@ const gateway = await startGateway(
     logger,
   },
 );
+commandsOf = gateway;
 const running = projector;
 
 // The API is never open: without a tokens file of its own, one is made on the first start.
@@ -79,6 +116,12 @@ const api = await apiFromConfig(
       now: Date.now,
     }),
     chargePointRoutes({ state: running.state }),
+    quarantineRoutes({
+      state: running.state,
+      log: storage.log,
+      now: Date.now,
+      producer: "operators",
+    }),
   ],
   logger,
 );
@@ -99,6 +142,7 @@ logger.info(
 
 onShutdownSignals(async () => {
   await api.api.stop();
+  await automations?.stop();
   await gateway.stop();
   admission.stop();
   await running.stop();

@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { ApiTokens, apiDocument } from "@levity/api-kit";
 import { InProcessCommandRoute } from "@levity/commands";
 import { InProcessEventLog } from "@levity/events";
-import { chargePointRoutes, EMPTY_STATE } from "@levity/metrics-projector";
+import { chargePointRoutes, EMPTY_STATE, quarantineRoutes } from "@levity/metrics-projector";
 import { CommandJournal, CommandService, commandRoutes } from "@levity/ocpp-gateway";
 import { createLogger, type Logger, renderOptionsMarkdown } from "@levity/service-kit";
 import { generatedFile, generatedSection } from "@levity/testkit";
@@ -18,7 +18,7 @@ describe("all-in-one docs (pnpm docs:update regenerates them)", () => {
     expect(await generatedSection(README, "all-in-one-options", table)).toBe(table);
   });
 
-  it("publishes the API's OpenAPI document, generated from the routes of both its parts, in docs/openapi.json", async () => {
+  it("publishes the API's OpenAPI document, generated from the routes of all its parts, in docs/openapi.json", async () => {
     const logger: Logger = createLogger({ service: "docs", level: "silent" });
     const commands = new CommandService({
       route: new InProcessCommandRoute(),
@@ -37,6 +37,12 @@ describe("all-in-one docs (pnpm docs:update regenerates them)", () => {
           now: Date.now,
         }),
         chargePointRoutes({ state: () => EMPTY_STATE }),
+        quarantineRoutes({
+          state: () => EMPTY_STATE,
+          log: new InProcessEventLog(),
+          now: Date.now,
+          producer: "operators",
+        }),
       ],
     });
     const text = `${JSON.stringify(document, null, 2)}\n`;

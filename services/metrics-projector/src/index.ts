@@ -1,4 +1,16 @@
 export { chargePointRoutes } from "./api/charge-point-routes.js";
+export { quarantineRoutes } from "./automations/api/quarantine-routes.js";
+export type {
+  AutomationCommand,
+  CommandHandOver,
+  CommandPort,
+} from "./automations/commands/command-port.js";
+export { httpCommandPort } from "./automations/commands/http-command-port.js";
+export {
+  AUTOMATIONS_ASKER,
+  inProcessCommandPort,
+} from "./automations/commands/in-process-command-port.js";
+export { type RunningAutomations, startAutomations } from "./automations/start-automations.js";
 export { projectorOptions } from "./config/projector-options.js";
 export { indexHistoryInBackground } from "./history/background-indexer.js";
 export { startHistoryIndexer } from "./history/history-indexer.js";

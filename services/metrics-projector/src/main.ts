@@ -10,10 +10,14 @@ import {
 } from "@levity/service-kit";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { chargePointRoutes } from "./api/charge-point-routes.js";
+import { quarantineRoutes } from "./automations/api/quarantine-routes.js";
+import { httpCommandPortFromConfig } from "./automations/commands/http-command-port.js";
+import { type RunningAutomations, startAutomations } from "./automations/start-automations.js";
 import { projectorOptions } from "./config/projector-options.js";
 import { indexHistoryInBackground } from "./history/background-indexer.js";
 import { type Projector, startProjector } from "./projector.js";
 import { KvSnapshotStore } from "./snapshots/kv-snapshot-store.js";
+import { EMPTY_STATE } from "./state/projection-state.js";
 
 const config = readConfig(projectorOptions, {
   usage: "node services/metrics-projector/dist/main.js [options]",
@@ -55,18 +59,45 @@ const snapshots = await untilOpened(
   () => KvSnapshotStore.open(nats.connection, `${config.stream}_SNAPSHOTS`),
   logger,
 );
+// Automations send commands through the gateways' API with a token of their own (docs/automations.md).
+let automations: RunningAutomations | undefined;
+if (config.automations) {
+  const port = await httpCommandPortFromConfig(config);
+  const started = port.ok
+    ? await startAutomations(config.automations, {
+        log,
+        commands: port.port,
+        logger,
+        registry,
+        state: () => projector?.state() ?? EMPTY_STATE,
+      })
+    : port;
+  if (!started.ok) {
+    process.stderr.write(`error: ${started.error}\n`);
+    process.exit(2);
+  }
+  automations = started.automations;
+}
 projector = await startProjector(config, {
   log,
   snapshots,
   connected: nats.connected,
   registry,
   logger,
+  ...(automations ? { reactor: automations.reactor } : {}),
 });
 const running = projector;
 logger.info({ metrics: `http://localhost:${ops.port}/metrics` }, "projector started");
 
 // The charge-point API reads the state /metrics renders (docs/openapi.json).
-const api = await apiFromConfig(config, [chargePointRoutes({ state: running.state })], logger);
+const api = await apiFromConfig(
+  config,
+  [
+    chargePointRoutes({ state: running.state }),
+    quarantineRoutes({ state: running.state, log, now: Date.now, producer: "operators" }),
+  ],
+  logger,
+);
 if (!api.ok) {
   process.stderr.write(`error: ${api.error}\n`);
   process.exit(2);
@@ -84,6 +115,7 @@ const history = config.noHistoryIndex
 
 onShutdownSignals(async () => {
   await apiServer.stop();
+  await automations?.stop();
   await running.stop();
   await history?.stop();
   await ops.close();

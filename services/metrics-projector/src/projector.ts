@@ -31,6 +31,8 @@ export interface ProjectorDependencies {
   readonly registry: Registry;
   readonly logger: Logger;
   readonly now?: () => number;
+  /** The automations, run at each tick from a projection known to be current (never during a replay). */
+  readonly reactor?: { tick(state: ProjectionState): void };
 }
 
 /** A running projector. */
@@ -123,6 +125,7 @@ export async function startProjector(
         )
         .finally(() => deciding.delete(event.id));
     }
+    deps.reactor?.tick(started.state);
   };
   let probing = false;
   const tick = setInterval(() => {

@@ -1,5 +1,5 @@
 import { apiOptions } from "@levity/api-kit";
-import { choice, flag, integer, text, url } from "@levity/service-kit";
+import { choice, flag, integer, optionalText, optionalUrl, text, url } from "@levity/service-kit";
 
 /** Every setting of the projector: flag, env var, default and meaning, in one table. */
 export const projectorOptions = {
@@ -91,6 +91,22 @@ export const projectorOptions = {
       "do not write the history index that levity-admin events reads (docs/history.md): for a second replica, as one writes it",
   }),
   ...apiOptions(9081, "charge points, as the projection knows them"),
+  automations: optionalText({
+    env: "AUTOMATIONS",
+    description:
+      "run the automations of this file (YAML; re-read on change; docs/automations.md); they send commands through --command-api",
+  }),
+  commandApi: optionalUrl({
+    env: "COMMAND_API",
+    schemes: ["http", "https"],
+    description:
+      "the gateways' command API that automations send commands through, e.g. http://gateway:9080",
+  }),
+  commandTokenFile: optionalText({
+    env: "COMMAND_TOKEN_FILE",
+    description:
+      "file holding the API token automations send commands with (levity-admin token add automations); every replica uses the same one",
+  }),
   logLevel: choice(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
     env: "LOG_LEVEL",
     default: "info",

@@ -28,7 +28,7 @@ export type AdminCommand =
       readonly secret: SecretSource | undefined;
     };
 
-export const ADMIN_USAGE = `Usage: levity-admin <cp|token|cmd|command|events> ... [options]
+export const ADMIN_USAGE = `Usage: levity-admin <cp|token|cmd|command|quarantine|events> ... [options]
 
 Manages the charge point registry and the API tokens a gateway reads, in place and atomically
 (running gateways pick a change up within two seconds; a charge point removed, or whose profile
@@ -50,6 +50,9 @@ env LEVITY_API_TOKEN, or data/operator-token as pnpm start writes it):
   cmd <identity> <Action> [json]   send a command and print the charger's answer, e.g.
                                    cmd CP-7 Reset '{"type":"Soft"}'; exits 1 on any failure
   command <id>                     print a command's status and outcome
+  quarantine clear <identity>      clear an automation's quarantine of a charge point: it is set
+                                   Operative again (docs/automations.md); on the split services
+                                   give the projector's API, --api http://projector:9081
 
 History of one charge point (docs/history.md), from --nats (env NATS_URL) or else --data-dir:
   events --cp <identity>      print its events: JSON lines when standard output is not a terminal
@@ -152,7 +155,7 @@ export function parseAdminCommand(
       now,
     );
   }
-  if (noun === "cmd" || noun === "command") {
+  if (noun === "cmd" || noun === "command" || noun === "quarantine") {
     const call = parseApiCall(
       positionals,
       {

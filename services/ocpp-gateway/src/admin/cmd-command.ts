@@ -18,6 +18,12 @@ export type ApiCall =
       readonly api: string;
       readonly token: TokenSource;
       readonly id: string;
+    }
+  | {
+      readonly kind: "quarantine-clear";
+      readonly api: string;
+      readonly token: TokenSource;
+      readonly cpId: string;
     };
 
 /** Where the API token comes from: never the command line, which other users can read. */
@@ -38,7 +44,10 @@ const DEFAULT_API = "http://localhost:9080";
 // Where pnpm start writes its operator token on first start (its default data directory).
 const DEFAULT_TOKEN_FILE = "data/operator-token";
 
-/** Parses `cmd <cp> <Action> [json]` or `command <id>`, or says why not in one line. */
+/**
+ * Parses `cmd <cp> <Action> [json]`, `command <id>` or `quarantine clear <cp>`, or says why not in
+ * one line.
+ */
 export function parseApiCall(
   positionals: readonly string[],
   options: ApiCallOptions,
@@ -56,6 +65,11 @@ export function parseApiCall(
   if (noun === "command") {
     if (!first) return { ok: false, error: "command needs a command id" };
     return { ok: true, call: { kind: "command", api, token, id: first } };
+  }
+  if (noun === "quarantine") {
+    if (first !== "clear" || !second)
+      return { ok: false, error: "quarantine needs: clear <identity>" };
+    return { ok: true, call: { kind: "quarantine-clear", api, token, cpId: second } };
   }
   if (!first || !second) return { ok: false, error: "cmd needs a charge point and an action" };
   if (options.timeout !== undefined && !/^[1-9]\d*$/.test(options.timeout))
@@ -102,6 +116,9 @@ export async function runApiCall(call: ApiCall): Promise<ApiCallResult> {
   if (call.kind === "command") {
     url = `${call.api}/v1/commands/${encodeURIComponent(call.id)}`;
     init = { method: "GET", headers };
+  } else if (call.kind === "quarantine-clear") {
+    url = `${call.api}/v1/charge-points/${encodeURIComponent(call.cpId)}/quarantine`;
+    init = { method: "DELETE", headers };
   } else {
     try {
       JSON.parse(call.payload);
@@ -127,7 +144,7 @@ export async function runApiCall(call: ApiCall): Promise<ApiCallResult> {
   } catch (error) {
     return {
       ok: false,
-      output: `cannot reach the command API at ${call.api}: ${(error as Error).message}`,
+      output: `cannot reach the API at ${call.api}: ${(error as Error).message}`,
     };
   }
   const text = await response.text();
