@@ -14,7 +14,7 @@ const CP_ALERTS = [
 ];
 
 describe("alert definitions", () => {
-  it("define the six charge-point alerts, each per cp_id with a severity, plus the gateway, projector and storm alerts, then the connectors'", () => {
+  it("define the six charge-point alerts, each per cp_id with a severity, plus the gateway, projector and storm alerts, then the connectors' and the automations'", () => {
     expect(ALERTS.slice(0, 6).map((a) => a.title)).toEqual(CP_ALERTS);
     for (const alert of ALERTS.slice(0, 6)) {
       expect(alert.expr, alert.title).toMatch(/by \(cp_id/);
@@ -27,6 +27,7 @@ describe("alert definitions", () => {
       "ConnectorFaulted",
       "ConnectorUnavailable",
       "ChargePointDeliversNoEnergy",
+      "ChargePointQuarantined",
     ]);
     expect(new Set(ALERTS.map((a) => a.uid)).size).toBe(ALERTS.length);
   });

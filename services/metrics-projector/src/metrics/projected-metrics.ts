@@ -191,7 +191,7 @@ const AUTOMATIONS: readonly FleetFamily[] = [
   {
     name: "levity_automation_decisions_total",
     type: "counter",
-    help: "Automations' decisions by how they ended: skipped (too late, or a limit), accepted or rejected by the charger, failed (offline, timed out...), unsent (no command by its deadline)",
+    help: "Automations' decisions by how they ended: skipped (too late, or a limit), accepted or rejected by the charger, failed (timed out, refused, offline at every attempt...), unsent (no command by its deadline)",
     labels: ["automation", "outcome"],
     write: (out, view) => {
       const { outcomes } = view.state.automations;

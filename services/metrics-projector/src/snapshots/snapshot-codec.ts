@@ -45,7 +45,7 @@ const SnapshotSchema = Type.Object({
   automations: Type.Object({
     outcomes: entries(Type.Integer({ minimum: 0 })),
     awaiting: entries(AwaitedDecisionSchema),
-    commands: entries(Type.String()),
+    commands: entries(AwaitedDecisionSchema),
     cps: entries(CpAutomationsSchema),
   }),
 });

@@ -12,6 +12,8 @@ export const MAX_ACTED_TIMES = 32;
 const MAX_AWAITED = 10_000;
 /** A decision whose command was never requested is counted `unsent` this long after its deadline. */
 export const UNSENT_AFTER_MS = 60_000;
+/** Attempts at a decision's command while each finds the charge point offline (so never sent). */
+export const MAX_ATTEMPTS = 5;
 
 /** How a decision ended, as counted. */
 export const DECISION_OUTCOMES = ["skipped", "accepted", "rejected", "failed", "unsent"] as const;
@@ -57,6 +59,8 @@ export function automationEvent(state: ProjectionState, event: AutomationEvent):
     cps: automations.cps.set(event.cpId, next),
     awaiting: automations.awaiting.set(event.id, {
       automation,
+      decision: event.id,
+      attempt: 1,
       cpId: event.cpId,
       action: command.action,
       request: command.request,
@@ -75,8 +79,10 @@ export function automationEvent(state: ProjectionState, event: AutomationEvent):
 }
 
 /**
- * Links a command to the decision whose id is its idempotency key, and counts the decision by the
- * command's outcome: accepted (Accepted, Scheduled), rejected (any other answer), or failed.
+ * Links a command to the decision awaiting its idempotency key, and counts the decision by the
+ * command's outcome: accepted (Accepted, Scheduled), rejected (any other answer), or failed. A
+ * command that found the charge point offline was never sent: while the decision is in time, it
+ * awaits another attempt under a new key (`<decision>#<attempt>`) instead of counting as failed.
  */
 export function automationCommand(state: ProjectionState, event: CommandEvent): ProjectionState {
   const automations = sweepUnsent(state.automations, event.ts);
@@ -84,24 +90,33 @@ export function automationCommand(state: ProjectionState, event: CommandEvent): 
     const key = event.payload.idempotencyKey;
     const awaited = key === undefined ? undefined : automations.awaiting.get(key);
     if (!awaited || key === undefined) return { ...state, automations };
-    let commands = automations.commands.set(event.commandId, awaited.automation);
+    let commands = automations.commands.set(event.commandId, awaited);
     if (commands.size > MAX_AWAITED) commands = commands.rest();
     return {
       ...state,
       automations: { ...automations, awaiting: automations.awaiting.delete(key), commands },
     };
   }
-  const automation = automations.commands.get(event.commandId);
-  if (automation === undefined) return { ...state, automations };
-  const outcome: DecisionOutcome =
-    event.type === "command.failed" ? "failed" : answerOutcome(event.payload.response);
+  const awaited = automations.commands.get(event.commandId);
+  if (awaited === undefined) return { ...state, automations };
+  const ended = { ...automations, commands: automations.commands.delete(event.commandId) };
+  if (event.type === "command.completed")
+    return {
+      ...state,
+      automations: counted(ended, awaited.automation, answerOutcome(event.payload.response)),
+    };
+  const again =
+    event.payload.reason === "offline" &&
+    awaited.attempt < MAX_ATTEMPTS &&
+    event.ts < awaited.deadline;
+  if (!again) return { ...state, automations: counted(ended, awaited.automation, "failed") };
+  const attempt = awaited.attempt + 1;
   return {
     ...state,
-    automations: counted(
-      { ...automations, commands: automations.commands.delete(event.commandId) },
-      automation,
-      outcome,
-    ),
+    automations: {
+      ...ended,
+      awaiting: ended.awaiting.set(`${awaited.decision}#${attempt}`, { ...awaited, attempt }),
+    },
   };
 }
 

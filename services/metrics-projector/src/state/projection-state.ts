@@ -89,10 +89,10 @@ export interface CommandsState {
 export interface AutomationsState {
   /** By `automation` TAB `outcome` (skipped, accepted, rejected, failed, unsent). */
   readonly outcomes: ImmutableMap<string, number>;
-  /** Decisions to act, by decision id (the idempotency key of their command), until it is requested. */
+  /** Decisions to act, by the idempotency key of their next command, until it is requested. */
   readonly awaiting: OrderedMap<string, AwaitedDecision>;
-  /** The commands of those decisions, by command id, until they end: the automation's name. */
-  readonly commands: OrderedMap<string, string>;
+  /** The commands of those decisions, by command id, until they end. */
+  readonly commands: OrderedMap<string, AwaitedDecision>;
   readonly cps: ImmutableMap<string, CpAutomations>;
 }
 

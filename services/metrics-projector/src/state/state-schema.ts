@@ -143,9 +143,15 @@ export const CpAutomationsSchema = Type.Object({
   acted: Type.Record(Type.String(), Type.Array(Ms)),
 });
 
-/** A decision to act whose command is not known to be requested yet: any replica may send it. */
+/**
+ * A decision to act whose command is not known to be requested yet (any replica may send it), or
+ * whose command is on its way. Keyed by the command's idempotency key: the decision's id for the
+ * first attempt, `<id>#<attempt>` for an attempt after one found the charge point offline.
+ */
 export const AwaitedDecisionSchema = Type.Object({
   automation: Type.String(),
+  decision: Type.String(),
+  attempt: Type.Integer({ minimum: 1 }),
   cpId: Type.String(),
   action: Type.String(),
   request: Type.Record(Type.String(), Type.Unknown()),

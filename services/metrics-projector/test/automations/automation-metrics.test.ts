@@ -73,7 +73,7 @@ describe("automation metrics", () => {
       requested("c3", "d3", T + 8),
       commandEvent(
         "command.failed",
-        { action: "Reset", requestedAt: T, requestedBy: "automations", reason: "offline" },
+        { action: "Reset", requestedAt: T, requestedBy: "automations", reason: "timed-out" },
         { commandId: "c3", ts: T + 9 },
       ),
       // An operator's command with some other key is none of the automation's.
@@ -85,6 +85,33 @@ describe("automation metrics", () => {
     expect(decisions(metrics, "reset", "rejected")).toBe(1);
     expect(decisions(metrics, "reset", "failed")).toBe(1);
     expect(decisions(metrics, "reset", "unsent")).toBe(0);
+  });
+
+  it("tries a command that found the charge point offline again under a new key while in time, counting the decision once", async () => {
+    const offline = (commandId: string, ts: number) =>
+      commandEvent(
+        "command.failed",
+        { action: "Reset", requestedAt: T, requestedBy: "automations", reason: "offline" },
+        { commandId, ts },
+      );
+    const events = [act("d1", "reset", T), requested("c1", "d1", T + 1), offline("c1", T + 2)];
+    const retried = events.reduce(evolve, EMPTY_STATE);
+    expect([...retried.automations.awaiting.keys()]).toEqual(["d1#2"]);
+    expect(retried.automations.awaiting.get("d1#2")).toMatchObject({ decision: "d1", attempt: 2 });
+    const metrics = await metricsOf([
+      ...events,
+      requested("c2", "d1#2", T + 3),
+      completed("c2", "Accepted", T + 4),
+    ]);
+    expect(decisions(metrics, "reset", "failed")).toBe(0);
+    expect(decisions(metrics, "reset", "accepted")).toBe(1);
+    // Past the decision's deadline, an offline command is its end.
+    const late = await metricsOf([
+      act("d2", "reset", T),
+      requested("c3", "d2", T + 1),
+      offline("c3", T + 30_001),
+    ]);
+    expect(decisions(late, "reset", "failed")).toBe(1);
   });
 
   it("counts a decision whose command never came as unsent, once its deadline is well past", async () => {

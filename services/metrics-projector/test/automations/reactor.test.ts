@@ -173,8 +173,16 @@ describe("the reactor", () => {
       now: () => DUE + 2_000,
       producer: "automations",
     });
-    await tick(replica, stored);
-    await tick(replica, stored);
+    // Not while the charge point has no session: its command would find it offline.
+    const away = new Scenario().at(DUE).close(FREE).state(stored);
+    await tick(replica, away);
+    expect(port.handed).toEqual([]);
+    const back = new Scenario()
+      .at(DUE + 1_000)
+      .open(FREE)
+      .state(away);
+    await tick(replica, back);
+    await tick(replica, back);
     expect(port.handed.map((command) => command.action)).toEqual(["RemoteStartTransaction"]);
     // Past its deadline, no process hands it over any more.
     const late = new RecordingPort();

@@ -48,6 +48,9 @@ chargePoints:
   - id: LOOPY-1
     steps: [connect, boot, reboot, { wait: 500ms }, reboot, { wait: 500ms }, reboot, { wait: 500ms },
             reboot, { wait: 500ms }, reboot, { wait: 25s }, disconnect]
+  - id: ORPHAN-1
+    steps: [connect, boot, { start: { connector: 1 } }, { status: { connector: 1, status: Available } },
+            { wait: 25s }, disconnect]
   - id: PLAIN-1
     steps: [connect, boot, { status: { connector: 1, status: Available } }, { wait: 25s }, disconnect]
 `;
@@ -150,6 +153,7 @@ describe("automations on the split services", () => {
       "FREEVEND-1 RemoteStartTransaction": 1,
       "FAULTY-1 Reset": 1,
       "LOOPY-1 ChangeAvailability": 1,
+      "ORPHAN-1 TriggerMessage": 1,
     };
     await eventually(async () => expect(await received()).toEqual(expected), {
       timeoutMs: 60_000,
@@ -162,7 +166,7 @@ describe("automations on the split services", () => {
       async () => {
         for (const replica of [second, restarted]) {
           const metrics = await scrapeMetrics(`${replica.opsUrl}/metrics`);
-          for (const automation of ["free-vend", "reset-faulted", "reboot-loop"])
+          for (const automation of ["free-vend", "reset-faulted", "reboot-loop", "orphans"])
             expect(
               sampleValue(metrics, "levity_automation_decisions_total", {
                 automation,
@@ -194,7 +198,12 @@ describe("automations on the split services", () => {
     const acted = events.flatMap((event) =>
       event.type === "automation.decided" && event.payload.decision === "act" ? [event] : [],
     );
-    expect(acted.map((event) => event.cpId).sort()).toEqual(["FAULTY-1", "FREEVEND-1", "LOOPY-1"]);
+    expect(acted.map((event) => event.cpId).sort()).toEqual([
+      "FAULTY-1",
+      "FREEVEND-1",
+      "LOOPY-1",
+      "ORPHAN-1",
+    ]);
     const requested = events.flatMap((event) =>
       event.type === "command.requested" ? [event.payload.idempotencyKey] : [],
     );

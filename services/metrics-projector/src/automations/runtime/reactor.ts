@@ -35,8 +35,10 @@ export const decisionKey = (id: string) => id.replaceAll("/", "-");
  * id as idempotency key. So a decision is stored once however many replicas decide it, and a
  * command is stored, so sent, once however many hand it over (the command path deduplicates the
  * key in the stream). Every replica also hands over the commands of stored decisions that the
- * projection has not seen requested yet, while in time: the process that stored one may have died
- * before sending it, and a decision that changed the state (a quarantine) is not decided again.
+ * projection has not seen requested yet, while in time and the charge point is connected: the
+ * process that stored one may have died before sending it, a decision that changed the state (a
+ * quarantine) is not decided again, and one whose command found the charge point offline (never
+ * sent) awaits another attempt under a new key (`state/automations.ts`).
  */
 export class Reactor {
   readonly #deps: ReactorDependencies;
@@ -75,8 +77,10 @@ export class Reactor {
       const awaited = awaitedOf(stored);
       if (awaited && !this.#handed.has(stored.id)) this.#acting.set(stored.id, awaited);
     }
-    for (const [id, awaited] of state.automations.awaiting)
-      if (!this.#handed.has(id) && awaited.deadline >= now()) this.#acting.set(id, awaited);
+    // A charge point with no open session would find its command offline: it waits to be back.
+    for (const [key, awaited] of state.automations.awaiting)
+      if (!this.#handed.has(key) && awaited.deadline >= now() && connected(state, awaited.cpId))
+        this.#acting.set(key, awaited);
     for (const [id, awaited] of this.#acting) await this.#act(id, awaited);
   }
 
@@ -142,12 +146,18 @@ export class Reactor {
   }
 }
 
+function connected(state: ProjectionState, cpId: string): boolean {
+  return (state.cps.get(cpId)?.sessions.length ?? 0) > 0;
+}
+
 /** The command a stored decision sends, if it acts. */
 function awaitedOf(decided: Decided): AwaitedDecision | undefined {
   const command = decided.payload.command;
   if (decided.payload.decision !== "act" || !command) return undefined;
   return {
     automation: decided.payload.automation,
+    decision: decided.id,
+    attempt: 1,
     cpId: decided.cpId,
     action: command.action,
     request: command.request,
