@@ -33,7 +33,7 @@ describe("the OCPP Central System dashboard", () => {
     expect(seed.map((p) => p.id)).toEqual(EXPECTED.map((_, i) => i + 1));
   });
 
-  it("has a commands row below them, then the operator's: energy, power, connectors, transactions", () => {
+  it("has a commands row below them, then the operator's: energy, power, connectors, transactions, then the automations'", () => {
     expect(panels.slice(EXPECTED.length).map((p) => [p.title, p.type])).toEqual([
       ["Commands", "row"],
       ["Commands by Outcome", "barchart"],
@@ -49,6 +49,9 @@ describe("the OCPP Central System dashboard", () => {
       ["Transactions in the Last Day (Total)", "timeseries"],
       ["Transaction Duration, Median (last day)", "timeseries"],
       ["Transaction Energy, Median (last day)", "timeseries"],
+      ["Automations", "row"],
+      ["Automation Decisions by Outcome", "barchart"],
+      ["Quarantined Charge Points", "stat"],
     ]);
     const lowest = Math.max(
       ...panels.slice(0, EXPECTED.length).map((p) => (p.gridPos?.y ?? 0) + (p.gridPos?.h ?? 0)),

@@ -13,7 +13,7 @@ import {
 } from "@levity/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { COMMAND_PANELS, OPERATOR_PANELS, PANELS } from "../src/dashboard/panels.js";
+import { ALL_PANELS } from "../src/dashboard/panels.js";
 
 const repo = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 const GATEWAY = repo("services/ocpp-gateway/dist/main.js");
@@ -149,7 +149,7 @@ describe("dashboard and alerts against a real Prometheus reading a real projecto
       async () => {
         const now = Math.floor(Date.now() / 1000);
         for (const fleet of [".*", "DEMO-[A-Z]+", "DEMO-[A-Z]+-201"]) {
-          for (const panel of [...PANELS, ...COMMAND_PANELS, ...OPERATOR_PANELS]) {
+          for (const panel of ALL_PANELS) {
             const expr = encodeURIComponent(
               panel.expr.replaceAll("$cp_id", fleet).replaceAll("$__interval", "5s"),
             );

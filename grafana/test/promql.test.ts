@@ -3,7 +3,7 @@ import { parser } from "@prometheus-io/lezer-promql";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { ALERTS, firingExpr } from "../src/alerts/alert-definitions.js";
-import { COMMAND_PANELS, OPERATOR_PANELS, PANELS } from "../src/dashboard/panels.js";
+import { ALL_PANELS } from "../src/dashboard/panels.js";
 
 // Grafana substitutes these before a query reaches Prometheus.
 const substitute = (expr: string) =>
@@ -39,7 +39,7 @@ function exportedNames(): Set<string> {
 }
 
 const queries: [string, string][] = [
-  ...[...PANELS, ...COMMAND_PANELS, ...OPERATOR_PANELS].map(
+  ...ALL_PANELS.map(
     (panel) => [`panel ${panel.id} ${panel.title}`, substitute(panel.expr)] as [string, string],
   ),
   ...ALERTS.map((alert) => [`alert ${alert.name}`, firingExpr(alert)] as [string, string]),

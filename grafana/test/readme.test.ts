@@ -4,13 +4,13 @@ import { renderMetricsMarkdown } from "@levity/service-kit";
 import { generatedSection } from "@levity/testkit";
 import { describe, expect, it } from "vitest";
 import { ALERTS, firingExpr } from "../src/alerts/alert-definitions.js";
-import { COMMAND_PANELS, OPERATOR_PANELS, PANELS } from "../src/dashboard/panels.js";
+import { ALL_PANELS } from "../src/dashboard/panels.js";
 
 const README = fileURLToPath(new URL("../README.md", import.meta.url));
 const cell = (text: string) => text.replaceAll("|", "\\|");
 
 function panelsTable(): string {
-  const rows = [...PANELS, ...COMMAND_PANELS, ...OPERATOR_PANELS].map(
+  const rows = ALL_PANELS.map(
     (p) => `| ${p.id} | ${p.title} | ${p.kind} | ${p.description} | \`${cell(p.expr)}\` |`,
   );
   return [

@@ -24,6 +24,8 @@ import * as Table from "@grafana/grafana-foundation-sdk/table";
 import * as TimeSeries from "@grafana/grafana-foundation-sdk/timeseries";
 import { DATASOURCE_VARIABLE, datasourceRef } from "../datasource.js";
 import {
+  AUTOMATION_PANELS,
+  AUTOMATIONS_ROW,
   COMMAND_PANELS,
   COMMANDS_ROW,
   OPERATOR_PANELS,
@@ -114,6 +116,12 @@ export function buildDashboard(): Dashboard {
     new RowBuilder(OPERATOR_ROW.title).id(101).gridPos({ x: 0, y: OPERATOR_ROW.y, w: 24, h: 1 }),
   );
   for (const panel of OPERATOR_PANELS) dashboard.withPanel(built(panel));
+  dashboard.withRow(
+    new RowBuilder(AUTOMATIONS_ROW.title)
+      .id(102)
+      .gridPos({ x: 0, y: AUTOMATIONS_ROW.y, w: 24, h: 1 }),
+  );
+  for (const panel of AUTOMATION_PANELS) dashboard.withPanel(built(panel));
   return dashboard.build();
 }
 

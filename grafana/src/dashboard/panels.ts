@@ -321,3 +321,42 @@ export const OPERATOR_PANELS: readonly PanelDefinition[] = [
     grid: { x: 12, y: 86, w: 12, h: 8 },
   },
 ];
+
+/** The automations' section, below the operator's: what they decided and whom they hold. */
+export const AUTOMATIONS_ROW = { title: "Automations", y: 94 } as const;
+
+// Decision counters, once across projector replicas (each projects every decision).
+const decisions = (offset = "") =>
+  `max by (automation, outcome) (levity_automation_decisions_total${offset ? ` offset ${offset}` : ""})`;
+
+export const AUTOMATION_PANELS: readonly PanelDefinition[] = [
+  {
+    id: 27,
+    title: "Automation Decisions by Outcome",
+    kind: "barchart",
+    description:
+      "Decisions of the automations (docs/automations.md) that ended in each interval, by automation and outcome: accepted or rejected by the charger, skipped (too late, or a daily limit), failed, unsent. 0 when none run.",
+    expr: `sum by (automation, outcome) (${decisions()} - ${decisions("$__interval")}) or vector(0)`,
+    legend: "{{automation}} {{outcome}}",
+    unit: "short",
+    grid: { x: 0, y: 95, w: 16, h: 8 },
+  },
+  {
+    id: 28,
+    title: "Quarantined Charge Points",
+    kind: "stat",
+    description:
+      "Charge points an automation set Inoperative for rebooting in a loop, until an operator clears them (levity-admin quarantine clear); the ChargePointQuarantined alert names each.",
+    expr: "count(max by (cp_id) (levity_automation_quarantined)) or vector(0)",
+    instant: true,
+    grid: { x: 16, y: 95, w: 8, h: 8 },
+  },
+];
+
+/** Every panel below the rows' headers, in the dashboard's order. */
+export const ALL_PANELS: readonly PanelDefinition[] = [
+  ...PANELS,
+  ...COMMAND_PANELS,
+  ...OPERATOR_PANELS,
+  ...AUTOMATION_PANELS,
+];
