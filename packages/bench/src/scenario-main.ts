@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { abuse, abuseOptions, renderAbuse } from "./scenarios/abuse.js";
 import { admission, admissionSizes, renderAdmission } from "./scenarios/admission.js";
+import { automationsTick, renderAutomationsTick } from "./scenarios/automations.js";
 import { commandsAcrossGateways, commandsOptions, renderCommands } from "./scenarios/commands.js";
 import { guessFlood, guessFloodOptions, renderGuessFlood } from "./scenarios/guess-flood.js";
 import { history, historyOptions, renderHistory } from "./scenarios/history.js";
@@ -15,7 +16,7 @@ import {
 import { readApi, renderReadApi } from "./scenarios/read-api.js";
 import { startLevity, withSystem } from "./scenarios/systems.js";
 
-// pnpm --filter @levity/bench scenario <abuse|admission|commands|guess-flood|history|nats-restart|protocols|read-api>: one scenario alone, after pnpm build
+// pnpm --filter @levity/bench scenario <abuse|admission|automations|commands|guess-flood|history|nats-restart|protocols|read-api>: one scenario alone, after pnpm build
 // (pnpm bench runs them with the others). Writes .bench/<scenario>.json and prints its report.
 
 const quick = process.env.BENCH_QUICK === "1";
@@ -29,6 +30,10 @@ const scenarios: Record<string, () => Promise<{ result: unknown; report: string 
         report: `${renderAbuse(result)}\n${renderGuessFlood(flood)}`,
       };
     }),
+  automations: async () => {
+    const result = await automationsTick(quick);
+    return { result, report: renderAutomationsTick(result) };
+  },
   commands: async () => {
     const result = await commandsAcrossGateways(commandsOptions(quick));
     return { result, report: renderCommands(result) };

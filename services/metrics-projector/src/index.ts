@@ -10,6 +10,12 @@ export {
   AUTOMATIONS_ASKER,
   inProcessCommandPort,
 } from "./automations/commands/in-process-command-port.js";
+export {
+  type AutomationRule,
+  parseAutomations,
+} from "./automations/config/automation-rules.js";
+export { decide as decideAutomations } from "./automations/decisions/decide.js";
+export { DecisionPass } from "./automations/runtime/decision-pass.js";
 export { type RunningAutomations, startAutomations } from "./automations/start-automations.js";
 export { projectorOptions } from "./config/projector-options.js";
 export { indexHistoryInBackground } from "./history/background-indexer.js";

@@ -7,6 +7,7 @@ import {
 } from "../../src/automations/config/automation-rules.js";
 import { decide } from "../../src/automations/decisions/decide.js";
 import { decidedEvent } from "../../src/automations/decisions/decision.js";
+import { DecisionPass } from "../../src/automations/runtime/decision-pass.js";
 import { decodeSnapshot, encodeSnapshot } from "../../src/snapshots/snapshot-codec.js";
 import { evolve } from "../../src/state/evolve.js";
 import type { ProjectionState } from "../../src/state/projection-state.js";
@@ -252,6 +253,29 @@ describe("decisions, over any events", () => {
           const after = withDecided(state, now);
           const again = decide(ALL, after, now).map((decision) => decision.id);
           expect(again.filter((id) => !ids.includes(id))).toEqual([]);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe("the decision pass the reactor runs", () => {
+  it("decides what decide() does at every tick, while skipping the charge points found quiet", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        eventsArbitrary(),
+        fc.array(fc.integer({ min: 0, max: 120_000 }), { minLength: 1, maxLength: 6 }),
+        async (events, steps) => {
+          const pass = new DecisionPass();
+          let state = new Scenario().state();
+          let now = 1_700_000_000_000;
+          const chunk = Math.max(1, Math.ceil(events.length / steps.length));
+          for (const [index, step] of steps.entries()) {
+            state = events.slice(index * chunk, (index + 1) * chunk).reduce(evolve, state);
+            now += step;
+            expect(await pass.run(ALL, state, now)).toEqual(decide(ALL, state, now));
+          }
         },
       ),
       { numRuns: 200 },

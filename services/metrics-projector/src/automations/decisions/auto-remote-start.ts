@@ -1,6 +1,6 @@
 import type { RuleOf } from "../config/automation-rules.js";
 import { type Decision, decisionId, iso, speaks201 } from "./decision.js";
-import type { DecisionInput } from "./decision-input.js";
+import type { DecisionInput, Verdict } from "./decision-input.js";
 
 /** How long after its delay a remote start may still be sent: a plugged-in driver is waiting. */
 export const REMOTE_START_GRACE_MS = 30_000;
@@ -17,14 +17,18 @@ const PLUGGED_IN = new Set(["Preparing", "Occupied"]);
 export function autoRemoteStart(
   rule: RuleOf<"auto-remote-start">,
   { cpId, cp, now }: DecisionInput,
-): Decision[] {
+): Verdict {
   const decisions: Decision[] = [];
+  let wakeAt: number | undefined;
   for (const [evse, connector] of Object.entries(cp.connectors)) {
     const since = connector.statusSince;
     if (!PLUGGED_IN.has(connector.status ?? "") || connector.transaction || since === undefined)
       continue;
     const due = since + rule.delayMs;
-    if (now < due) continue;
+    if (now < due) {
+      wakeAt = Math.min(wakeAt ?? due, due);
+      continue;
+    }
     const id = decisionId(rule.name, cpId, evse, since);
     const evseId = Number(evse);
     decisions.push({
@@ -46,7 +50,7 @@ export function autoRemoteStart(
         : { action: "RemoteStartTransaction", request: { connectorId: evseId, idTag: rule.idTag } },
     });
   }
-  return decisions;
+  return wakeAt === undefined ? { decisions } : { decisions, wakeAt };
 }
 
 /** 2.0.1's remoteStartId (a positive integer) from the decision's id: the same decision, the same id. */

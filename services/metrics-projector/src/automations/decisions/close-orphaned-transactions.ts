@@ -1,6 +1,6 @@
 import type { RuleOf } from "../config/automation-rules.js";
 import { type Decision, decisionId, iso, speaks201 } from "./decision.js";
-import type { DecisionInput } from "./decision-input.js";
+import type { DecisionInput, Verdict } from "./decision-input.js";
 
 /** How long after a transaction was orphaned its charger may still be asked. */
 export const ORPHAN_GRACE_MS = 60_000;
@@ -14,8 +14,8 @@ export const ORPHAN_GRACE_MS = 60_000;
 export function closeOrphanedTransactions(
   rule: RuleOf<"close-orphaned-transactions">,
   { cpId, cp, now }: DecisionInput,
-): Decision[] {
-  if (!rule.trigger) return [];
+): Verdict {
+  if (!rule.trigger) return { decisions: [] };
   const decisions: Decision[] = [];
   for (const ended of cp.endedTransactions ?? []) {
     if (!ended.orphaned || ended.evseId === undefined) continue;
@@ -37,5 +37,5 @@ export function closeOrphanedTransactions(
       },
     });
   }
-  return decisions;
+  return { decisions };
 }

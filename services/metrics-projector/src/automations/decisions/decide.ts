@@ -3,14 +3,14 @@ import type { AutomationRule } from "../config/automation-rules.js";
 import { autoRemoteStart } from "./auto-remote-start.js";
 import { closeOrphanedTransactions } from "./close-orphaned-transactions.js";
 import type { Decision } from "./decision.js";
-import type { DecisionInput } from "./decision-input.js";
+import type { DecisionInput, Verdict } from "./decision-input.js";
 import { quarantineRebootLoop } from "./quarantine-reboot-loop.js";
 import { resetWhenFaulted } from "./reset-when-faulted.js";
 
-type ReactingRule = Exclude<AutomationRule, { kind: "webhook" }>;
+export type ReactingRule = Exclude<AutomationRule, { kind: "webhook" }>;
 
 /** The reactors: one pure function per kind of automation that acts on charge points. */
-function decideOne(rule: ReactingRule, input: DecisionInput): Decision[] {
+function decideOne(rule: ReactingRule, input: DecisionInput): Verdict {
   switch (rule.kind) {
     case "auto-remote-start":
       return autoRemoteStart(rule, input);
@@ -23,6 +23,35 @@ function decideOne(rule: ReactingRule, input: DecisionInput): Decision[] {
   }
 }
 
+/** Every rule's decisions for one charge point now, and until when it holds without a change of state. */
+export interface ChargePointVerdict {
+  readonly decisions: readonly Decision[];
+  /** Its verdict stays the same until then if neither the charge point nor the rules change. */
+  readonly quietUntil: number;
+}
+
+/** Whether a rule acts on charge points (a webhook forwards events instead). */
+export function reacting(rule: AutomationRule): rule is ReactingRule {
+  return rule.kind !== "webhook";
+}
+
+/** The decisions of `rules` (all reacting) for one charge point with an open session. */
+export function decideFor(
+  rules: readonly ReactingRule[],
+  input: DecisionInput,
+): ChargePointVerdict {
+  const decisions: Decision[] = [];
+  let quietUntil = Number.POSITIVE_INFINITY;
+  for (const rule of rules) {
+    if (!rule.selector.matches(input.cpId, input.cp)) continue;
+    const verdict = decideOne(rule, input);
+    decisions.push(...verdict.decisions);
+    if (verdict.wakeAt !== undefined) quietUntil = Math.min(quietUntil, verdict.wakeAt);
+  }
+  // A decision is taken again at the next tick (the runtime knows it is settled), so it is never quiet.
+  return { decisions, quietUntil: decisions.length > 0 ? input.now : quietUntil };
+}
+
 /**
  * Every decision due at `now` for the charge points with an open session that the rules select
  * (one that is offline is decided on once it is back, or recorded as skipped if too late). Pure:
@@ -33,15 +62,13 @@ export function decide(
   state: ProjectionState,
   now: number,
 ): Decision[] {
-  const reacting = rules.filter((rule): rule is ReactingRule => rule.kind !== "webhook");
-  if (reacting.length === 0) return [];
+  const acting = rules.filter(reacting);
+  if (acting.length === 0) return [];
   const decisions: Decision[] = [];
   for (const [cpId, cp] of state.cps) {
     if (cp.sessions.length === 0) continue;
-    const input: DecisionInput = { cpId, cp, automations: state.automations.cps.get(cpId), now };
-    for (const rule of reacting) {
-      if (rule.selector.matches(cpId, cp)) decisions.push(...decideOne(rule, input));
-    }
+    const automations = state.automations.cps.get(cpId);
+    decisions.push(...decideFor(acting, { cpId, cp, automations, now }).decisions);
   }
   return decisions;
 }

@@ -1,6 +1,6 @@
 import type { RuleOf } from "../config/automation-rules.js";
 import { type Decision, decisionId, iso, speaks201 } from "./decision.js";
-import type { DecisionInput } from "./decision-input.js";
+import type { DecisionInput, Verdict } from "./decision-input.js";
 
 /** How long after the boot that crossed the limit the quarantine may still be sent. */
 export const QUARANTINE_GRACE_MS = 2 * 60_000;
@@ -13,7 +13,7 @@ export const QUARANTINE_GRACE_MS = 2 * 60_000;
 export function quarantineRebootLoop(
   rule: RuleOf<"quarantine-reboot-loop">,
   { cpId, cp, automations }: DecisionInput,
-): Decision[] {
+): Verdict {
   const decisions: Decision[] = [];
   const cleared = automations?.cleared;
   if (cleared?.automation === rule.name && !automations?.quarantine) {
@@ -29,9 +29,9 @@ export function quarantineRebootLoop(
   }
   const boots = cp.bootTimes ?? [];
   const last = boots.at(-1);
-  if (automations?.quarantine || last === undefined) return decisions;
+  if (automations?.quarantine || last === undefined) return { decisions };
   const inWindow = boots.filter((at) => at > last - rule.windowMs).length;
-  if (inWindow <= rule.boots) return decisions;
+  if (inWindow <= rule.boots) return { decisions };
   decisions.push({
     id: decisionId(rule.name, cpId, last),
     automation: rule.name,
@@ -42,7 +42,7 @@ export function quarantineRebootLoop(
     command: availability(cp.protocol, "Inoperative"),
     quarantine: true,
   });
-  return decisions;
+  return { decisions };
 }
 
 function availability(protocol: string | undefined, status: "Operative" | "Inoperative") {

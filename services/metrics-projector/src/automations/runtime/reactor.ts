@@ -3,8 +3,8 @@ import type { Logger } from "@levity/service-kit";
 import type { AwaitedDecision, ProjectionState } from "../../state/projection-state.js";
 import type { CommandPort } from "../commands/command-port.js";
 import type { AutomationRule } from "../config/automation-rules.js";
-import { decide } from "../decisions/decide.js";
 import { decidedEvent } from "../decisions/decision.js";
+import { DecisionPass } from "./decision-pass.js";
 
 /** What the reactor talks to: all its I/O, injected. */
 export interface ReactorDependencies {
@@ -46,6 +46,7 @@ export class Reactor {
   readonly #handed = new Remembered();
   /** Commands of decisions to hand over, by decision id. */
   readonly #acting = new Map<string, AwaitedDecision>();
+  readonly #pass = new DecisionPass();
   #running: Promise<void> | undefined;
 
   constructor(deps: ReactorDependencies) {
@@ -69,7 +70,7 @@ export class Reactor {
 
   async #run(state: ProjectionState): Promise<void> {
     const { now } = this.#deps;
-    for (const decision of decide(this.#deps.rules(), state, now())) {
+    for (const decision of await this.#pass.run(this.#deps.rules(), state, now())) {
       if (this.#settled.has(decision.id)) continue;
       const stored = await this.#store(decidedEvent(decision, now(), this.#deps.producer));
       if (!stored) continue;
