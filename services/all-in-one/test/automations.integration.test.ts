@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,22 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 const repo = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
-
-// The automations scenario, shorter: its charge points stay 25 s.
-const SHORT_SCENARIO = `
-chargePoints:
-  - id: FREEVEND-1
-    steps: [connect, boot, { status: { connector: 1, status: Available } }, { wait: 1s },
-            { status: { connector: 1, status: Preparing } }, { wait: 25s }, disconnect]
-  - id: FAULTY-1
-    steps: [connect, boot, { status: { connector: 1, status: Available } },
-            { fault: { connector: 1, errorCode: GroundFailure } }, { wait: 25s }, disconnect]
-  - id: LOOPY-1
-    steps: [connect, boot, reboot, { wait: 500ms }, reboot, { wait: 500ms }, reboot, { wait: 500ms },
-            reboot, { wait: 500ms }, reboot, { wait: 25s }, disconnect]
-  - id: PLAIN-1
-    steps: [connect, boot, { status: { connector: 1, status: Available } }, { wait: 25s }, disconnect]
-`;
+const SCENARIO = repo("packages/simulator/scenarios/automations.yaml");
 
 let dir: string;
 const processes: SpawnedProcess[] = [];
@@ -105,14 +90,19 @@ async function received(run: string): Promise<string[]> {
     });
 }
 
-const admin = (...args: string[]) =>
-  spawnProcess(process.execPath, [LEVITY_PROGRAMS.admin, ...args]);
+/** `levity-admin quarantine clear`, as an operator runs it against the demo's API. */
+const clearQuarantine = (ports: Ports, cpId: string) =>
+  spawnProcess(process.execPath, [
+    LEVITY_PROGRAMS.admin,
+    ...["quarantine", "clear", cpId, "--api", `http://localhost:${ports.api}`],
+    ...["--token-file", join(dir, "demo", "operator-token")],
+  ]);
 
 describe("automations on pnpm start", () => {
   it("start a free-vend charger, reset a faulted one once, and quarantine a reboot loop until cleared", async () => {
     const ports = await freePorts();
     const levity = await startLevity(ports, "demo");
-    const sim = simulate(ports, repo("packages/simulator/scenarios/automations.yaml"), "demo");
+    const sim = simulate(ports, SCENARIO, "demo");
 
     await eventually(
       async () =>
@@ -120,6 +110,7 @@ describe("automations on pnpm start", () => {
           "FAULTY-1 Reset",
           "FREEVEND-1 RemoteStartTransaction",
           "LOOPY-1 ChangeAvailability",
+          "ORPHAN-1 TriggerMessage",
         ]),
       { timeoutMs: 60_000 },
     );
@@ -141,15 +132,7 @@ describe("automations on pnpm start", () => {
     );
 
     // An operator clears the quarantine: the charger is set Operative again, once.
-    const clear = admin(
-      ...["quarantine", "clear", "LOOPY-1"],
-      ...[
-        "--api",
-        `http://localhost:${ports.api}`,
-        "--token-file",
-        join(dir, "demo", "operator-token"),
-      ],
-    );
+    const clear = clearQuarantine(ports, "LOOPY-1");
     expect((await clear.exited).code).toBe(0);
     expect(clear.output).toContain('"clearedBy": "operator"');
     await eventually(
@@ -164,15 +147,7 @@ describe("automations on pnpm start", () => {
       const metrics = await scrapeMetrics(ops);
       expect(metrics.samples.filter((s) => s.name === "levity_automation_quarantined")).toEqual([]);
     });
-    const again = admin(
-      ...["quarantine", "clear", "LOOPY-1"],
-      ...[
-        "--api",
-        `http://localhost:${ports.api}`,
-        "--token-file",
-        join(dir, "demo", "operator-token"),
-      ],
-    );
+    const again = clearQuarantine(ports, "LOOPY-1");
     expect((await again.exited).code).toBe(1);
     expect(again.output).toContain("404 not-quarantined: LOOPY-1 is not held in quarantine");
 
@@ -183,12 +158,14 @@ describe("automations on pnpm start", () => {
       "FREEVEND-1 RemoteStartTransaction",
       "LOOPY-1 ChangeAvailability",
       "LOOPY-1 ChangeAvailability",
+      "ORPHAN-1 TriggerMessage",
     ]);
     const metrics = await scrapeMetrics(ops);
     for (const [automation, accepted] of [
       ["free-vend", 1],
       ["reset-faulted", 1],
       ["reboot-loop", 2],
+      ["orphans", 1],
     ] as const)
       expect(
         sampleValue(metrics, "levity_automation_decisions_total", {
@@ -202,9 +179,8 @@ describe("automations on pnpm start", () => {
 
   it("sends nothing twice when the process is killed right after a decision and started again", async () => {
     const ports = await freePorts();
-    await writeFile(join(dir, "crash.yaml"), SHORT_SCENARIO);
     let levity = await startLevity(ports, "crash");
-    const sim = simulate(ports, join(dir, "crash.yaml"), "crash");
+    const sim = simulate(ports, SCENARIO, "crash");
     // Killed right after the first decision is stored: its command may be in any state then
     // (not handed over, stored and not sent, sent), the others are decided after the restart.
     const first = await levity.waitForOutput(
@@ -220,6 +196,7 @@ describe("automations on pnpm start", () => {
       "FAULTY-1 Reset",
       "FREEVEND-1 RemoteStartTransaction",
       "LOOPY-1 ChangeAvailability",
+      "ORPHAN-1 TriggerMessage",
     ];
     const got = await received("crash");
     for (const command of expected) {

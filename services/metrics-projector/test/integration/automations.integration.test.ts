@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { ApiTokens, newApiToken, serializeApiTokens } from "@levity/api-kit";
 import type { LevityEvent } from "@levity/events";
 import { readEvents } from "@levity/events/testing";
@@ -37,23 +38,9 @@ automations:
   - { name: orphans, kind: close-orphaned-transactions }
 `;
 
-const SCENARIO = `
-chargePoints:
-  - id: FREEVEND-1
-    steps: [connect, boot, { status: { connector: 1, status: Available } }, { wait: 1s },
-            { status: { connector: 1, status: Preparing } }, { wait: 25s }, disconnect]
-  - id: FAULTY-1
-    steps: [connect, boot, { status: { connector: 1, status: Available } },
-            { fault: { connector: 1, errorCode: GroundFailure } }, { wait: 25s }, disconnect]
-  - id: LOOPY-1
-    steps: [connect, boot, reboot, { wait: 500ms }, reboot, { wait: 500ms }, reboot, { wait: 500ms },
-            reboot, { wait: 500ms }, reboot, { wait: 25s }, disconnect]
-  - id: ORPHAN-1
-    steps: [connect, boot, { start: { connector: 1 } }, { status: { connector: 1, status: Available } },
-            { wait: 25s }, disconnect]
-  - id: PLAIN-1
-    steps: [connect, boot, { status: { connector: 1, status: Available } }, { wait: 25s }, disconnect]
-`;
+const SCENARIO = fileURLToPath(
+  new URL("../../../../packages/simulator/scenarios/automations.yaml", import.meta.url),
+);
 
 let nats: ProvidedNats;
 let dir: string;
@@ -119,7 +106,6 @@ describe("automations on the split services", () => {
     await writeFile(join(dir, "api-tokens.yaml"), serializeApiTokens(new ApiTokens([record])));
     await writeFile(join(dir, "automations-token"), `${token}\n`);
     await writeFile(join(dir, "automations.yaml"), AUTOMATIONS);
-    await writeFile(join(dir, "scenario.yaml"), SCENARIO);
 
     const gateway = await launchGateway({
       ...env(),
@@ -132,7 +118,7 @@ describe("automations on the split services", () => {
 
     const sim = spawnProcess(process.execPath, [
       LEVITY_PROGRAMS.sim,
-      ...["--url", gateway.url, "--scenario", join(dir, "scenario.yaml")],
+      ...["--url", gateway.url, "--scenario", SCENARIO],
       ...["--command-log", join(dir, "commands.jsonl")],
     ]);
     processes.push(sim);
