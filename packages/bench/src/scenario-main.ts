@@ -14,9 +14,10 @@ import {
   startProtocolsLevity,
 } from "./scenarios/protocols.js";
 import { readApi, renderReadApi } from "./scenarios/read-api.js";
+import { renderScrapeRender, scrapeRender } from "./scenarios/scrape.js";
 import { startLevity, withSystem } from "./scenarios/systems.js";
 
-// pnpm --filter @levity/bench scenario <abuse|admission|automations|commands|guess-flood|history|nats-restart|protocols|read-api>: one scenario alone, after pnpm build
+// pnpm --filter @levity/bench scenario <abuse|admission|automations|commands|guess-flood|history|nats-restart|protocols|read-api|scrape>: one scenario alone, after pnpm build
 // (pnpm bench runs them with the others). Writes .bench/<scenario>.json and prints its report.
 
 const quick = process.env.BENCH_QUICK === "1";
@@ -59,6 +60,10 @@ const scenarios: Record<string, () => Promise<{ result: unknown; report: string 
   "read-api": async () => {
     const result = await readApi(quick);
     return { result, report: renderReadApi(result) };
+  },
+  scrape: async () => {
+    const result = await scrapeRender(quick);
+    return { result, report: renderScrapeRender(result) };
   },
   admission: async () => {
     const result = await admission(admissionSizes(quick));

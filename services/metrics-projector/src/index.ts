@@ -22,6 +22,7 @@ export { indexHistoryInBackground } from "./history/background-indexer.js";
 export { startHistoryIndexer } from "./history/history-indexer.js";
 export { PROJECTED_METRICS, type ProjectedMetric } from "./metrics/projected-metrics.js";
 export { createProjectorMetrics } from "./metrics/projector-metrics.js";
+export { renderProjection } from "./metrics/render-projection.js";
 export {
   type Projector,
   type ProjectorDependencies,
