@@ -190,6 +190,44 @@ describe("webhooks", () => {
     expect(target.received[0]?.headers["levity-signature"]).toBeUndefined();
   });
 
+  it("reads nothing while no webhook is configured, then forwards what is stored after the first one is", async () => {
+    const target = await receiver();
+    const log = new InProcessEventLog();
+    const reads: number[] = [];
+    const read = log.read.bind(log);
+    log.read = (from) => {
+      reads.push(from);
+      return read(from);
+    };
+    let current: readonly AutomationRule[] = rulesOf(
+      "automations: [{ name: reset, kind: reset-when-faulted }]",
+    );
+    const started = await startWebhooks({
+      rules: () => current,
+      log,
+      state: () => EMPTY_STATE,
+      registry: new Registry(),
+      logger: createLogger({ service: "test", level: "silent" }),
+      sleep: (ms, signal) =>
+        new Promise((resolve) => {
+          const timer = setTimeout(resolve, Math.min(ms, 5));
+          signal.addEventListener("abort", () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        }),
+    });
+    cleanups.push(() => started.stop());
+    await store(log, fault("CP-BEFORE"));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(reads).toEqual([]);
+    current = rulesOf(webhookYaml({ url: target.url("/"), events: ["cp.fault"] }));
+    await eventually(() => expect(reads).toHaveLength(1));
+    await store(log, fault("CP-AFTER"));
+    await eventually(() => expect(target.received).toHaveLength(1));
+    expect(JSON.parse(target.received[0]?.body ?? "{}")).toMatchObject({ cpId: "CP-AFTER" });
+  });
+
   it("retries 503s with back-off, then delivers", async () => {
     const target = await receiver((index) => (index < 2 ? 503 : 200));
     const rules = rulesOf(webhookYaml({ url: target.url("/"), events: ["cp.fault"] }));

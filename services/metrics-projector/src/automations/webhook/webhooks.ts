@@ -30,18 +30,26 @@ export interface Webhooks {
 
 // The wait before reopening the log after a read failed.
 const REOPEN_MS = 1_000;
+// How often the rules are looked at while none is a webhook (the file is re-read live).
+const IDLE_CHECK_MS = 2_000;
 
 const abortableSleep: Sleep = (ms, signal) =>
   delay(ms, undefined, { signal }).catch(() => undefined);
 
 /**
  * Forwards the events stored from now on to the webhooks that chose them. Only what is stored
- * after start is sent, never history: a restart does not send the past again (and what was
- * waiting when it stopped is lost, which the receivers' at-least-once handling cannot see).
+ * after start (or, when the file has no webhook yet, after the first one is configured) is sent,
+ * never history: a restart does not send the past again (and what was waiting when it stopped is
+ * lost, which the receivers' at-least-once handling cannot see). While no webhook is configured
+ * the stream is not read: the projector in the same process reads it already.
  */
 export async function startWebhooks(deps: WebhooksDependencies): Promise<Webhooks> {
-  const end = await untilOpened("the stream's end", () => deps.log.lastSequence(), deps.logger);
-  return new WebhookForwarder(deps, end + 1);
+  const from = webhookRules(deps.rules()).length > 0 ? await streamEnd(deps) : undefined;
+  return new WebhookForwarder(deps, from);
+}
+
+async function streamEnd(deps: WebhooksDependencies): Promise<number> {
+  return (await untilOpened("the stream's end", () => deps.log.lastSequence(), deps.logger)) + 1;
 }
 
 class WebhookForwarder implements Webhooks {
@@ -53,11 +61,11 @@ class WebhookForwarder implements Webhooks {
     { readonly rule: WebhookRule; readonly delivery: WebhookDelivery }
   >();
   readonly #stopping = new AbortController();
-  #next: number;
+  #next: number | undefined;
   #reader: LogReader | undefined;
   readonly #loop: Promise<void>;
 
-  constructor(deps: WebhooksDependencies, from: number) {
+  constructor(deps: WebhooksDependencies, from: number | undefined) {
     this.#deps = deps;
     this.#metrics = createWebhookMetrics(deps.registry);
     this.#sleep = deps.sleep ?? abortableSleep;
@@ -78,13 +86,19 @@ class WebhookForwarder implements Webhooks {
 
   async #follow(): Promise<void> {
     const { log, logger } = this.#deps;
+    while (this.#next === undefined) {
+      if (this.#stopping.signal.aborted) return;
+      if (webhookRules(this.#deps.rules()).length > 0) this.#next = await streamEnd(this.#deps);
+      else await this.#sleep(IDLE_CHECK_MS, this.#stopping.signal);
+    }
     await this.#reconcile(webhookRules(this.#deps.rules()));
     while (!this.#stopping.signal.aborted) {
-      const reader = log.read(this.#next);
+      const from: number = this.#next;
+      const reader = log.read(from);
       this.#reader = reader;
       try {
         for await (const record of reader) {
-          if (record.sequence < this.#next) continue;
+          if (record.sequence < (this.#next ?? from)) continue;
           this.#next = record.sequence + 1;
           const rules = webhookRules(this.#deps.rules());
           await this.#reconcile(rules);
