@@ -10,6 +10,7 @@ import {
   type Projector,
   quarantineRoutes,
   type RunningAutomations,
+  scrape,
   startAutomations,
   startProjector,
 } from "@levity/metrics-projector";
@@ -55,8 +56,7 @@ let projector: Projector | undefined;
 const ops = await startOpsServer({
   port: config.metricsPort,
   host: config.host,
-  metrics: async () =>
-    (await registry.metrics()) + (projector ? await projector.renderMetrics() : ""),
+  metrics: () => scrape(registry, projector),
   ready: () => Boolean(projector?.ready()) && storage.connected(),
 });
 // Automations send commands through the gateway below, in this process (docs/automations.md).

@@ -22,7 +22,8 @@ export { indexHistoryInBackground } from "./history/background-indexer.js";
 export { startHistoryIndexer } from "./history/history-indexer.js";
 export { PROJECTED_METRICS, type ProjectedMetric } from "./metrics/projected-metrics.js";
 export { createProjectorMetrics } from "./metrics/projector-metrics.js";
-export { renderProjection } from "./metrics/render-projection.js";
+export { renderProjection, renderProjectionChunks } from "./metrics/render-projection.js";
+export { scrape } from "./metrics/scrape.js";
 export {
   type Projector,
   type ProjectorDependencies,

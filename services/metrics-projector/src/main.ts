@@ -15,6 +15,7 @@ import { httpCommandPortFromConfig } from "./automations/commands/http-command-p
 import { type RunningAutomations, startAutomations } from "./automations/start-automations.js";
 import { projectorOptions } from "./config/projector-options.js";
 import { indexHistoryInBackground } from "./history/background-indexer.js";
+import { scrape } from "./metrics/scrape.js";
 import { type Projector, startProjector } from "./projector.js";
 import { KvSnapshotStore } from "./snapshots/kv-snapshot-store.js";
 import { EMPTY_STATE } from "./state/projection-state.js";
@@ -36,8 +37,7 @@ let connected = () => false;
 const ops = await startOpsServer({
   port: config.metricsPort,
   host: config.host,
-  metrics: async () =>
-    (await registry.metrics()) + (projector ? await projector.renderMetrics() : ""),
+  metrics: () => scrape(registry, projector),
   ready: () => Boolean(projector?.ready()) && connected(),
 });
 

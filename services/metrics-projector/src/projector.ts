@@ -3,7 +3,7 @@ import type { Logger } from "@levity/service-kit";
 import type { Registry } from "prom-client";
 import { GatewayWatchdog } from "./decisions/gateway-watchdog.js";
 import { createProjectorMetrics } from "./metrics/projector-metrics.js";
-import { renderProjection } from "./metrics/render-projection.js";
+import { renderProjectionChunks } from "./metrics/render-projection.js";
 import { Freshness } from "./projection/freshness.js";
 import { ProjectionRunner } from "./projection/projection-runner.js";
 import { Snapshotter } from "./projection/snapshotter.js";
@@ -41,8 +41,8 @@ export interface Projector {
   ready(): boolean;
   whenReady(): Promise<void>;
   state(): ProjectionState;
-  /** The projected series (per charge point and fleet-wide), in the Prometheus text format. */
-  renderMetrics(): Promise<string>;
+  /** The projected series (per charge point and fleet-wide), in the Prometheus text format, in chunks. */
+  renderMetrics(): AsyncIterable<string>;
   /** Stops following the stream and writes a final snapshot. */
   stop(): Promise<void>;
 }
@@ -151,7 +151,7 @@ export async function startProjector(
     state: () => started.state,
     renderMetrics: () => {
       metrics.snapshotAge.set(snapshotter.ageSeconds);
-      return renderProjection({ state: started.state, connected: deps.connected() });
+      return renderProjectionChunks({ state: started.state, connected: deps.connected() });
     },
     stop: async () => {
       clearInterval(tick);

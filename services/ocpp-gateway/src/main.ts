@@ -71,7 +71,9 @@ if (!api.ok) {
 }
 const ops = await startOpsServer({
   port: config.metricsPort,
-  metrics: () => registry.metrics(),
+  metrics: async function* () {
+    yield await registry.metrics();
+  },
   ready: async () =>
     nats.connected() &&
     (await log.lastSequence().then(

@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import { type HttpServer, startHttpServer } from "../http/http-server.js";
 
@@ -5,8 +6,11 @@ import { type HttpServer, startHttpServer } from "../http/http-server.js";
 export interface OpsServerOptions {
   readonly port: number;
   readonly host?: string;
-  /** The Prometheus text exposition, rendered at each scrape. */
-  readonly metrics: () => Promise<string>;
+  /**
+   * The Prometheus text exposition, rendered at each scrape: chunks are written as they come, so
+   * a large exposition is never one string and the event loop runs between chunks.
+   */
+  readonly metrics: () => AsyncIterable<string>;
   /** Whether the service can do its job now; `/readyz` answers 503 while false. */
   readonly ready: () => Promise<boolean> | boolean;
 }
@@ -22,8 +26,7 @@ export function opsRoutes(options: Pick<OpsServerOptions, "metrics" | "ready">) 
       return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not ready" });
     });
     app.get("/metrics", async (_request, reply) => {
-      const body = await options.metrics();
-      return reply.header("content-type", PROMETHEUS_TEXT).send(body);
+      return reply.header("content-type", PROMETHEUS_TEXT).send(Readable.from(options.metrics()));
     });
   };
 }

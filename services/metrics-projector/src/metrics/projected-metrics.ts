@@ -259,6 +259,14 @@ export const FLEET_FAMILIES: readonly FleetFamily[] = [
   ...AUTOMATIONS,
 ];
 
+/** The end of a state-set line, after its status label's opening quote. */
+const statusLineEnds = (value: 0 | 1) =>
+  Object.fromEntries(
+    CONNECTOR_STATUSES.map((status) => [status, `${status}"} ${value}`]),
+  ) as Record<(typeof CONNECTOR_STATUSES)[number], string>;
+const STATUS_IS = statusLineEnds(1);
+const STATUS_IS_NOT = statusLineEnds(0);
+
 /** The per-charge-point families, with the exact names the dashboard and alerts use. */
 export const CP_FAMILIES: readonly CpFamily[] = [
   {
@@ -414,12 +422,12 @@ export const CP_FAMILIES: readonly CpFamily[] = [
     write: (out, cp, s) => {
       for (const [id, connector] of Object.entries(s.connectors)) {
         if (connector.status === undefined) continue;
-        const connectorLabel = labelValue(id);
-        for (const status of CONNECTOR_STATUSES) {
+        // Ten lines per connector, the largest family: each line is its prefix and a constant.
+        const prefix = `ocpp_connector_status{${cp},connector_id="${labelValue(id)}",status="`;
+        for (const status of CONNECTOR_STATUSES)
           out.push(
-            `ocpp_connector_status{${cp},connector_id="${connectorLabel}",status="${status}"} ${connector.status === status ? 1 : 0}`,
+            prefix + (connector.status === status ? STATUS_IS[status] : STATUS_IS_NOT[status]),
           );
-        }
       }
     },
   },

@@ -32,6 +32,12 @@ import {
 const evolve = createEvolve({ maxChargePoints: 100_000, maxErrorTypes: 32 });
 const asJson = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
 
+async function textOf(chunks: AsyncIterable<string>): Promise<string> {
+  let text = "";
+  for await (const chunk of chunks) text += chunk;
+  return text;
+}
+
 describe("fuzz: events that break the contract", () => {
   it("are each rejected by the contract's validation", () => {
     fc.assert(
@@ -133,7 +139,7 @@ describe("fuzz: the projector over a log holding garbage", () => {
         sampleValue(own, "levity_projector_events_rejected_total", { reason }),
       ]),
     ) as Rejections;
-    const fleet = fleetSeries(parseMetricsText(await projector.renderMetrics()).samples);
+    const fleet = fleetSeries(parseMetricsText(await textOf(projector.renderMetrics())).samples);
     await projector.stop();
     return { state: projector.state(), rejected, fleet };
   }
