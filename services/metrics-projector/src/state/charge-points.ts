@@ -35,9 +35,16 @@ function withConnector(cp: CpState, key: string, connector: ConnectorState): CpS
   return { ...cp, connectors: { ...cp.connectors, [key]: connector } };
 }
 
-/** Any message proves the charge point is alive. */
-export function seen(cp: CpState, ts: number): CpState {
-  return ts > cp.lastSeenAt ? { ...cp, lastSeenAt: ts } : cp;
+/**
+ * Any message proves the charge point is alive: `after` is what the message made of `before`,
+ * either `before` itself or a value the same transition has just made, which no one else holds
+ * yet, so it takes the time in place instead of being copied a second time (most events make one).
+ */
+export function seen(before: CpState, after: CpState, ts: number): CpState {
+  if (ts <= after.lastSeenAt) return after;
+  if (after === before) return { ...after, lastSeenAt: ts };
+  (after as { lastSeenAt: number }).lastSeenAt = ts;
+  return after;
 }
 
 /**
@@ -186,13 +193,19 @@ function metered(cp: CpState, key: string, samples: readonly MeterSample[]): CpS
     track = { ...track, ...applied.track };
     delivered += applied.deltaWh;
   }
-  const next = withConnector(cp, key, {
-    ...connector,
-    transaction: track,
-    currentA: measuredCurrent(samples) ?? connector.currentA,
-    powerW: measuredPower(samples) ?? connector.powerW,
-  });
-  return delivered > 0 ? { ...next, energyWh: next.energyWh + delivered } : next;
+  return {
+    ...cp,
+    connectors: {
+      ...cp.connectors,
+      [key]: {
+        ...connector,
+        transaction: track,
+        currentA: measuredCurrent(samples) ?? connector.currentA,
+        powerW: measuredPower(samples) ?? connector.powerW,
+      },
+    },
+    energyWh: cp.energyWh + delivered,
+  };
 }
 
 /** The charge point with one more transaction ended. */

@@ -98,7 +98,7 @@ function chargePointEvent(
     : { ...state, cps: state.cps.set(event.cpId, newCp(event.ts)) };
   next = ensureSession(next, event.cpId, event.sessionId, event.gatewayId);
   next = settleReconnect(next, event.sessionId, event.type === "cp.boot");
-  const cp = ChargePoints.seen(next.cps.get(event.cpId) ?? newCp(event.ts), event.ts);
+  const cp = next.cps.get(event.cpId) ?? newCp(event.ts);
   let update: ChargePoints.CpUpdate = { cp, orphaned: 0 };
   switch (event.type) {
     case "cp.boot": {
@@ -131,9 +131,14 @@ function chargePointEvent(
     default:
       break;
   }
+  const cps = next.cps.set(event.cpId, ChargePoints.seen(cp, update.cp, event.ts));
+  // Within a batch the maps are transient (set in place): most events change nothing else, and
+  // then the state need not be copied for each of them.
+  if (cps === next.cps && !update.ended && update.orphaned === 0 && !update.errorTypeDropped)
+    return next;
   return {
     ...next,
-    cps: next.cps.set(event.cpId, update.cp),
+    cps,
     transactions: update.ended
       ? endedTransaction(next.transactions, update.ended)
       : next.transactions,
