@@ -111,6 +111,7 @@ const history = config.noHistoryIndex
       stream: config.stream,
       subjectPrefix: config.subjectPrefix,
       logger,
+      after: running.whenReady(),
     });
 
 onShutdownSignals(async () => {

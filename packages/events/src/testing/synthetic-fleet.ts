@@ -54,10 +54,14 @@ export function eventOf(cp: number, k: number, ts: number): LevityEvent {
   return cpEvent("meter.values", { evseId: 1, connectorId: 1, transactionId, samples }, context);
 }
 
-/** Stores `chargePoints × 100` events in `log` as a gateway would (50 per message), as fast as it takes them. */
+/**
+ * Stores `chargePoints × eventsPerCp` events in `log` as a gateway would (50 per message), as fast
+ * as it takes them.
+ */
 export async function storeSyntheticFleet(
   log: EventLog,
   chargePoints: number,
+  eventsPerCp = EVENTS_PER_CP,
 ): Promise<{ events: number; messages: number; seconds: number }> {
   const started = performance.now();
   const inFlight = new Set<Promise<unknown>>();
@@ -77,8 +81,8 @@ export async function storeSyntheticFleet(
     void append.finally(() => inFlight.delete(append));
     if (inFlight.size >= 256) await Promise.race(inFlight);
   };
-  const base = Date.now() - chargePoints * EVENTS_PER_CP * 10;
-  for (let k = 0; k < EVENTS_PER_CP; k++) {
+  const base = Date.now() - chargePoints * eventsPerCp * 10;
+  for (let k = 0; k < eventsPerCp; k++) {
     for (let cp = 0; cp < chargePoints; cp++) {
       pending.push(JSON.stringify(eventOf(cp, k, base + events * 10)));
       events += 1;

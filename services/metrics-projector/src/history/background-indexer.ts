@@ -3,23 +3,37 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { type HistoryIndexer, startHistoryIndexer } from "./history-indexer.js";
 
 /**
- * Starts the history indexer in the background, retrying until its stream opens: nothing (the
- * metrics, the gateway) waits for it. Stopping stops it, or keeps it from starting.
+ * Starts the history indexer in the background once `after` settles (the projector's replay: an
+ * index catching up on the whole stream in the same process would slow the restart to ready),
+ * retrying until its stream opens: nothing (the metrics, the gateway) waits for it. Stopping stops
+ * it, or keeps it from starting.
  */
 export function indexHistoryInBackground(
   connection: NatsConnection,
-  options: { readonly stream: string; readonly subjectPrefix: string; readonly logger: Logger },
+  options: {
+    readonly stream: string;
+    readonly subjectPrefix: string;
+    readonly logger: Logger;
+    readonly after?: Promise<unknown>;
+  },
 ): { stop(): Promise<void> } {
   let indexer: HistoryIndexer | undefined;
   let stopped = false;
-  void untilOpened(
-    "the history index",
-    () => startHistoryIndexer(connection, options),
-    options.logger,
-  ).then(async (started) => {
-    indexer = started;
-    if (stopped) await started.stop();
-  });
+  void (options.after ?? Promise.resolve())
+    .catch(() => undefined)
+    .then(() =>
+      stopped
+        ? undefined
+        : untilOpened(
+            "the history index",
+            () => startHistoryIndexer(connection, options),
+            options.logger,
+          ),
+    )
+    .then(async (started) => {
+      indexer = started;
+      if (stopped) await started?.stop();
+    });
   return {
     stop: async () => {
       stopped = true;
