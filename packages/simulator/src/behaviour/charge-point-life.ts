@@ -3,13 +3,11 @@ import type { FleetStats } from "../fleet/fleet-stats.js";
 import type { BootReason } from "../protocol/protocol-dialect.js";
 import type { SeededRandom } from "../random/seeded-random.js";
 import { onAbort, sleep } from "./abortable-sleep.js";
-import { type Backoff, backoffMs } from "./backoff.js";
+import { afterFailureMs, afterLossMs } from "./backoff.js";
 import { type CarDone, charge } from "./charging-session.js";
 import { obeying, type Reboot } from "./command-effects.js";
 import { reportConnectors, statusOf } from "./connector-status.js";
 import { FAULT_CODES, type FleetRates } from "./fleet-rates.js";
-
-const BACKOFF: Backoff = { firstMs: 1_000, maxMs: 60_000 };
 
 /** Connection state shared by the loops of one charge point's life. */
 class Presence {
@@ -53,7 +51,8 @@ class Presence {
  * The realistic life of a charge point until `stop` aborts: it connects (spread over the ramp),
  * boots, reports its connectors, heartbeats at the interval the server gave, charges cars on each
  * connector with meter readings, and now and then faults, reboots (sometimes mid-transaction) or
- * loses its connection and reconnects with back-off. Every choice comes from `rng`.
+ * loses its connection and reconnects with back-off (FLEET_RECONNECT), along its failover list.
+ * Every choice comes from `rng`.
  */
 export async function liveChargePoint(
   cp: SimulatedChargePoint,
@@ -104,7 +103,7 @@ async function supervise(
   let bootReason: BootReason | undefined = "PowerUp";
   while (!stop.aborted) {
     if (!(await cp.connect())) {
-      await sleep(rng.jitter(backoffMs(BACKOFF, failures), 0.3), stop);
+      await sleep(afterFailureMs(rng, failures), stop);
       failures += 1;
       continue;
     }
@@ -126,7 +125,7 @@ async function supervise(
     await Promise.race([cp.disconnected, presence.stopped()]);
     presence.down();
     if (stop.aborted) return;
-    await sleep(rng.between(1_000, 5_000), stop);
+    await sleep(afterLossMs(rng), stop);
   }
 }
 

@@ -3,6 +3,7 @@ import {
   type CallAnswer,
   CallTimeout,
   ConnectionClosed,
+  HandshakeRefused,
   OcppClient,
 } from "../client/ocpp-client.js";
 import { dialectFor } from "../protocol/dialects.js";
@@ -41,6 +42,18 @@ interface QueuedCall {
   readonly payload: object;
 }
 
+/** The central systems of a URL that may be a comma-separated failover list, in order. */
+function failoverList(url: string): string[] {
+  return url.split(",").map((part) => part.trim());
+}
+
+/** Why a connection attempt failed: the socket's error code, or the status a refused handshake got. */
+function failureReason(error: unknown): string {
+  if (error instanceof HandshakeRefused) return `HTTP ${error.status}`;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === "string" ? code : "other";
+}
+
 /**
  * One simulated charge point, speaking OCPP 1.6J or 2.0.1 through its dialect: its connection,
  * connectors, charging sessions and the calls it keeps while offline; it answers the central
@@ -63,6 +76,9 @@ export class SimulatedChargePoint implements DialectHost {
   /** How this charge point speaks its protocol. */
   readonly dialect: ProtocolDialect;
   readonly #context: SimulationContext;
+  /** The failover list, and the position in it of the central system tried next. */
+  readonly #urls: readonly string[];
+  #current: number;
   readonly #queue: QueuedCall[] = [];
   #sending: Promise<void> | undefined;
   #client: OcppClient | undefined;
@@ -71,15 +87,19 @@ export class SimulatedChargePoint implements DialectHost {
   #effects: (effects: readonly CommandEffect[]) => void = () => {};
   #lost: () => void = () => {};
 
+  /** `firstUrl`: where in the failover list it starts (a fleet spreads its charge points by number). */
   constructor(
     profile: ChargePointProfile,
     context: SimulationContext,
     rng: SeededRandom,
     meterIntervalS = 60,
     protocol: SimProtocol = "ocpp1.6",
+    firstUrl = 0,
   ) {
     this.profile = profile;
     this.#context = context;
+    this.#urls = failoverList(context.url);
+    this.#current = firstUrl % this.#urls.length;
     this.rng = rng;
     this.dialect = dialectFor(protocol, this, meterIntervalS);
   }
@@ -143,9 +163,27 @@ export class SimulatedChargePoint implements DialectHost {
     return this.#client?.closed ?? Promise.resolve();
   }
 
-  /** Opens the WebSocket, offering only its protocol; counts a failure instead of throwing. */
+  /** The central system this charge point connects to next (the one it reached last). */
+  get url(): string {
+    return this.#urls[this.#current] ?? "";
+  }
+
+  /**
+   * Opens the WebSocket, offering only its protocol, to the central system it reached last; when
+   * that fails it moves on to the next of its failover list at once, as firmware walks its list
+   * (or the addresses of a DNS name), and stays with the first that answers. False when every one
+   * failed; each failure is counted by cause instead of thrown.
+   */
   async connect(): Promise<boolean> {
-    const { url, stats, callTimeoutMs, password } = this.#context;
+    for (let tried = 0; tried < this.#urls.length; tried++) {
+      if (await this.#connectTo(this.url)) return true;
+      this.#current = (this.#current + 1) % this.#urls.length;
+    }
+    return false;
+  }
+
+  async #connectTo(url: string): Promise<boolean> {
+    const { stats, callTimeoutMs, password } = this.#context;
     const headers = password
       ? {
           Authorization: `Basic ${Buffer.from(`${this.profile.id}:${password}`).toString("base64")}`,
@@ -158,8 +196,8 @@ export class SimulatedChargePoint implements DialectHost {
         callTimeoutMs,
         ...(headers ? { headers } : {}),
       });
-    } catch {
-      stats.connectFailures += 1;
+    } catch (error) {
+      stats.connectFailed(failureReason(error));
       return false;
     }
     this.#client = client;

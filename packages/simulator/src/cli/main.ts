@@ -14,7 +14,7 @@ import { runInWorkers } from "../fleet/worker-pool.js";
 import { loadScenario } from "../scenario/load-scenario.js";
 import { runScenario } from "../scenario/run-scenario.js";
 import { simulatorOptions } from "./sim-options.js";
-import { progressLine, summarise } from "./summary.js";
+import { progressLine, statsLine, summarise } from "./summary.js";
 
 const config = readConfig(simulatorOptions, {
   usage: "levity-sim [options]   (node packages/simulator/dist/cli/main.js)",
@@ -74,6 +74,13 @@ const progress = process.stderr.isTTY
       previousCalls = calls;
     }, 1_000)
   : undefined;
+const statsLines =
+  config.statsInterval > 0
+    ? setInterval(
+        () => process.stderr.write(statsLine(latest(), Date.now())),
+        config.statsInterval * 1000,
+      )
+    : undefined;
 
 let final: StatsSnapshot;
 let mode: string;
@@ -121,6 +128,7 @@ if (config.scenario) {
   final = stats.snapshot();
 }
 
+clearInterval(statsLines);
 if (progress) {
   clearInterval(progress);
   process.stderr.write("\n");

@@ -24,7 +24,8 @@ export const simulatorOptions = {
     env: "SIM_URL",
     default: "ws://localhost:9000/ocpp",
     schemes: ["ws", "wss"],
-    description: "central system URL; each charge point appends /<identity>",
+    description:
+      "central system URL, or a comma-separated failover list: charge point n starts at URL n mod length, and a connection that fails moves it on to the next; each charge point appends /<identity>",
   }),
   scenario: optionalText({
     env: "SIM_SCENARIO",
@@ -160,6 +161,13 @@ export const simulatorOptions = {
     env: "SIM_COMMAND_LOG",
     description:
       "write every command the central system sent (cpId, messageId, action) to this file, one JSON line each",
+  }),
+  statsInterval: decimal({
+    env: "SIM_STATS_INTERVAL",
+    default: 0,
+    min: 0,
+    description:
+      "also print the counters so far as one JSON line on stderr every this many seconds, for a harness to follow (0: no)",
   }),
   ackLog: optionalText({
     env: "SIM_ACK_LOG",

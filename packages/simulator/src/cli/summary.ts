@@ -12,6 +12,7 @@ export function summarise(
     seconds: Math.round(run.seconds * 100) / 100,
     connects: snapshot.connects,
     connectFailures: snapshot.connectFailures,
+    connectFailuresByReason: snapshot.connectFailuresByReason,
     reconnects: snapshot.reconnects,
     calls,
     callsPerSecond: run.seconds > 0 ? Math.round(calls / run.seconds) : 0,
@@ -30,4 +31,20 @@ export function progressLine(snapshot: StatsSnapshot, callsPerSecond: number): s
   const errors = Object.values(snapshot.callErrors).reduce((sum, count) => sum + count, 0);
   const { schemaInvalid, unexpectedCallError, timeouts } = snapshot.misbehaviour;
   return `connected ${snapshot.connected}  calls ${callsPerSecond}/s  CALLERRORs ${errors}  misbehaviour ${schemaInvalid + unexpectedCallError + timeouts}`;
+}
+
+/** The counters so far, as the one JSON line `--stats-interval` prints (`at`: unix ms). */
+export function statsLine(snapshot: StatsSnapshot, at: number): string {
+  const { connected, connects, connectFailures, connectFailuresByReason, reconnects } = snapshot;
+  return `${JSON.stringify({
+    at,
+    connected,
+    connects,
+    connectFailures,
+    connectFailuresByReason,
+    reconnects,
+    callsByAction: snapshot.calls,
+    callErrors: snapshot.callErrors,
+    misbehaviour: snapshot.misbehaviour,
+  })}\n`;
 }

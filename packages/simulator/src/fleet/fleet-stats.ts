@@ -11,6 +11,8 @@ export interface Misbehaviour {
 export interface StatsSnapshot {
   readonly connects: number;
   readonly connectFailures: number;
+  /** Failed connection attempts by cause: a socket error code (ECONNREFUSED...) or `HTTP <status>`. */
+  readonly connectFailuresByReason: Readonly<Record<string, number>>;
   readonly reconnects: number;
   readonly connected: number;
   readonly calls: Readonly<Record<string, number>>;
@@ -43,11 +45,17 @@ export class FleetStats {
   reconnects = 0;
   connected = 0;
   results = 0;
+  readonly connectFailuresByReason: Record<string, number> = {};
   readonly calls: Record<string, number> = {};
   readonly callsByProtocol: Record<string, number> = {};
   readonly callErrors: Record<string, number> = {};
   readonly misbehaviour: Misbehaviour = { schemaInvalid: 0, unexpectedCallError: 0, timeouts: 0 };
   readonly #latency = newHistogram();
+
+  connectFailed(reason: string): void {
+    this.connectFailures += 1;
+    add(this.connectFailuresByReason, reason);
+  }
 
   called(action: string, protocol: string): void {
     add(this.calls, action);
@@ -78,6 +86,7 @@ export class FleetStats {
     return {
       connects: this.connects,
       connectFailures: this.connectFailures,
+      connectFailuresByReason: { ...this.connectFailuresByReason },
       reconnects: this.reconnects,
       connected: this.connected,
       calls: { ...this.calls },
@@ -95,6 +104,7 @@ export function mergeStats(parts: readonly StatsSnapshot[]): StatsSnapshot {
   const calls: Record<string, number> = {};
   const callsByProtocol: Record<string, number> = {};
   const callErrors: Record<string, number> = {};
+  const connectFailuresByReason: Record<string, number> = {};
   const misbehaviour: Misbehaviour = { schemaInvalid: 0, unexpectedCallError: 0, timeouts: 0 };
   const latency = newHistogram();
   let connects = 0;
@@ -112,6 +122,8 @@ export function mergeStats(parts: readonly StatsSnapshot[]): StatsSnapshot {
     for (const [protocol, count] of Object.entries(part.callsByProtocol))
       add(callsByProtocol, protocol, count);
     for (const [code, count] of Object.entries(part.callErrors)) add(callErrors, code, count);
+    for (const [reason, count] of Object.entries(part.connectFailuresByReason))
+      add(connectFailuresByReason, reason, count);
     misbehaviour.schemaInvalid += part.misbehaviour.schemaInvalid;
     misbehaviour.unexpectedCallError += part.misbehaviour.unexpectedCallError;
     misbehaviour.timeouts += part.misbehaviour.timeouts;
@@ -120,6 +132,7 @@ export function mergeStats(parts: readonly StatsSnapshot[]): StatsSnapshot {
   return {
     connects,
     connectFailures,
+    connectFailuresByReason,
     reconnects,
     connected,
     calls,

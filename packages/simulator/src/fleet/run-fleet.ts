@@ -1,4 +1,5 @@
 import { setMaxListeners } from "node:events";
+import { ownSignal } from "../behaviour/abortable-sleep.js";
 import { liveChargePoint } from "../behaviour/charge-point-life.js";
 import { SimulatedChargePoint } from "../charge-point/simulated-charge-point.js";
 import type { SimulationContext } from "../charge-point/simulation-context.js";
@@ -42,14 +43,18 @@ export function simulationContext(
   };
 }
 
-/** Runs the realistic life of each charge point of the plan, in its protocol, until `stop` aborts. */
+/**
+ * Runs the realistic life of each charge point of the plan, in its protocol, until `stop` aborts.
+ * Given a failover list, charge point n starts at its (n mod length)-th URL: the fleet splits
+ * evenly over the central systems.
+ */
 export async function runFleet(
   plan: FleetPlan,
   stats: FleetStats,
   stop: AbortSignal,
   records: RunRecords = NO_RECORDS,
 ): Promise<void> {
-  // Every charge point's timers listen to the same stop signal.
+  // Every charge point listens to the stop signal, through a signal of its own.
   setMaxListeners(0, stop);
   const context = simulationContext(plan, stats, records);
   const random = new SeededRandom(plan.seed);
@@ -68,8 +73,9 @@ export async function runFleet(
       own.fork(0),
       plan.rates.meterIntervalS,
       protocolOf(index, plan.seed, plan),
+      index,
     );
-    lives.push(liveChargePoint(cp, plan.rates, own.fork(1), stats, stop));
+    lives.push(liveChargePoint(cp, plan.rates, own.fork(1), stats, ownSignal(stop)));
   }
   await Promise.all(lives);
 }

@@ -16,9 +16,10 @@ const ALL_16: ProtocolChoice = { protocol: "ocpp1.6", protocolMix: undefined };
 
 /**
  * Plays each charge point's timeline of a scenario, all charge points at once; the n-th charge
- * point of the file speaks the protocol `choice` gives the n-th of a fleet. Each obeys the central
- * system's commands and reconnects by itself when its connection is lost, until its timeline
- * ends; a step waits for a reset or a reconnection under way to be over.
+ * point of the file speaks the protocol `choice` gives the n-th of a fleet, and starts at the n-th
+ * URL of a failover list (modulo its length). Each obeys the central system's commands and
+ * reconnects by itself when its connection is lost, until its timeline ends; a step waits for a
+ * reset or a reconnection under way to be over.
  */
 export async function runScenario(
   scenario: Scenario,
@@ -46,6 +47,7 @@ export async function runScenario(
         own,
         60,
         protocolOf(index, seed, choice),
+        index,
       );
       if (definition.after !== undefined && !(await sleep(durationMs(definition.after), stop)))
         return;
