@@ -4,6 +4,13 @@ import { abuse, abuseOptions, renderAbuse } from "./scenarios/abuse.js";
 import { admission, admissionSizes, renderAdmission } from "./scenarios/admission.js";
 import { automationsTick, renderAutomationsTick } from "./scenarios/automations.js";
 import { commandsAcrossGateways, commandsOptions, renderCommands } from "./scenarios/commands.js";
+import {
+  commandsAtScale,
+  commandsAtScaleOptions,
+  renderCommandsAtScale,
+} from "./scenarios/commands-at-scale.js";
+import { failover, failoverOptions, renderFailover } from "./scenarios/failover.js";
+import { fleet, fleetOptions, renderFleet } from "./scenarios/fleet.js";
 import { guessFlood, guessFloodOptions, renderGuessFlood } from "./scenarios/guess-flood.js";
 import { history, historyOptions, renderHistory } from "./scenarios/history.js";
 import { natsRestart, natsRestartOptions, renderNatsRestart } from "./scenarios/nats-restart.js";
@@ -14,10 +21,15 @@ import {
   startProtocolsLevity,
 } from "./scenarios/protocols.js";
 import { readApi, renderReadApi } from "./scenarios/read-api.js";
+import {
+  renderReplayAtScale,
+  replayAtScale,
+  replayAtScaleOptions,
+} from "./scenarios/replay-at-scale.js";
 import { renderScrapeRender, scrapeRender } from "./scenarios/scrape.js";
 import { startLevity, withSystem } from "./scenarios/systems.js";
 
-// pnpm --filter @levity/bench scenario <abuse|admission|automations|commands|guess-flood|history|nats-restart|protocols|read-api|scrape>: one scenario alone, after pnpm build
+// pnpm --filter @levity/bench scenario <abuse|admission|automations|commands|commands-at-scale|failover|fleet|guess-flood|history|nats-restart|protocols|read-api|replay|scrape>: one scenario alone, after pnpm build
 // (pnpm bench runs them with the others). Writes .bench/<scenario>.json and prints its report.
 
 const quick = process.env.BENCH_QUICK === "1";
@@ -38,6 +50,18 @@ const scenarios: Record<string, () => Promise<{ result: unknown; report: string 
   commands: async () => {
     const result = await commandsAcrossGateways(commandsOptions(quick));
     return { result, report: renderCommands(result) };
+  },
+  "commands-at-scale": async () => {
+    const result = await commandsAtScale(commandsAtScaleOptions(quick));
+    return { result, report: renderCommandsAtScale(result) };
+  },
+  fleet: async () => {
+    const result = await fleet(fleetOptions(quick));
+    return { result, report: renderFleet(result) };
+  },
+  failover: async () => {
+    const result = await failover(failoverOptions(quick));
+    return { result, report: renderFailover(result) };
   },
   "guess-flood": async () => {
     const result = await guessFlood(guessFloodOptions(quick));
@@ -60,6 +84,10 @@ const scenarios: Record<string, () => Promise<{ result: unknown; report: string 
   "read-api": async () => {
     const result = await readApi(quick);
     return { result, report: renderReadApi(result) };
+  },
+  replay: async () => {
+    const result = await replayAtScale(replayAtScaleOptions(quick));
+    return { result, report: renderReplayAtScale(result) };
   },
   scrape: async () => {
     const result = await scrapeRender(quick);

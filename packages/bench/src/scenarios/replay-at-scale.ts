@@ -3,6 +3,7 @@ import { JetStreamEventLog } from "@levity/nats";
 import { connect } from "@nats-io/transport-node";
 import { cpuSeconds, rssBytes } from "../measure/proc-stats.js";
 import { scrapeMetrics, value } from "../measure/scrape.js";
+import { type ScrapeResult, timeScrapes } from "./replay-and-scrape.js";
 import { startLevity } from "./systems.js";
 
 // A year of a large fleet's events, replayed by a projector started on the stream with no
@@ -24,6 +25,8 @@ export interface ReplayAtScaleResult {
   readonly rssMiB: number;
   readonly heapUsedMiB: number;
   readonly readyWithSnapshotS: number;
+  /** The projector's /metrics over HTTP once the fleet is folded, nothing else running. */
+  readonly scrape: ScrapeResult;
 }
 
 /** 50,000 charge points × 200 events (a tenth with `quick`). */
@@ -52,6 +55,7 @@ export async function replayAtScale(
     const rss = rssBytes(pid);
     const metrics = await scrapeMetrics(`${levity.projectorOps}/metrics`);
     const replaySeconds = value(metrics, "levity_projector_replay_duration_seconds");
+    const scrape = await timeScrapes(`${levity.projectorOps}/metrics`, options.chargePoints, 5);
     await levity.stopProjector("SIGTERM");
     const readyWithSnapshotS = await levity.restartProjector();
     return {
@@ -66,6 +70,7 @@ export async function replayAtScale(
       rssMiB: Math.round(rss / 2 ** 20),
       heapUsedMiB: Math.round(value(metrics, "nodejs_heap_size_used_bytes") / 2 ** 20),
       readyWithSnapshotS: round(readyWithSnapshotS),
+      scrape,
     };
   } finally {
     await levity.stop();
@@ -81,5 +86,7 @@ export function renderReplayAtScale(r: ReplayAtScaleResult): string {
     "| events | replay s | events/s | projector CPU s per million events | ready without snapshot s | RSS / heap used MiB | ready with snapshot s |",
     "| --- | --- | --- | --- | --- | --- | --- |",
     `| ${n(r.events)} | ${r.replaySeconds} | ${n(r.eventsPerSecond)} | ${r.cpuSecondsPerMillion} | ${r.readyWithoutSnapshotS} | ${r.rssMiB} / ${r.heapUsedMiB} | ${r.readyWithSnapshotS} |`,
+    "",
+    `Its /metrics over HTTP, ${n(r.scrape.chargePoints)} charge points, nothing else running: median ${r.scrape.medianMs} ms, max ${r.scrape.maxMs} ms of 5; ${n(Math.round(r.scrape.bytes / 1e6))} MB, ${n(r.scrape.series)} series.`,
   ].join("\n");
 }
