@@ -5,6 +5,13 @@ import { cpEvent, gatewayEvent } from "../src/testing/index.js";
 const boot = cpEvent("cp.boot", { vendor: "ACME", model: "Fast-50", firmwareVersion: "1.2.3" });
 
 describe("validateEvent", () => {
+  it("compiles every event type's schema (compiled on first use, so a refused one is found here)", () => {
+    for (const type of EVENT_TYPES) {
+      const checked = validateEvent({ type });
+      expect(checked.ok ? undefined : checked.error.message, type).not.toBe("unknown event type");
+    }
+  });
+
   it("accepts a well-formed event of each kind", () => {
     const samples = [
       boot,

@@ -39,10 +39,15 @@ if (!admission.ok) {
   process.exit(2);
 }
 
+// Set once the projector has replayed (the history index on NATS waits for it).
+let replayed: () => void = () => {};
+const afterReplay = new Promise<void>((resolve) => {
+  replayed = resolve;
+});
 let storage: Storage;
 try {
   storage = config.nats
-    ? await openNatsStorage(config.nats, config, logger)
+    ? await openNatsStorage(config.nats, config, logger, afterReplay)
     : await openEmbeddedStorage(config.dataDir, logger);
 } catch (error) {
   if (!(error instanceof JournalCorruptError)) throw error;
@@ -82,6 +87,7 @@ projector = await startProjector(config, {
   logger,
   ...(automations ? { reactor: automations.reactor } : {}),
 });
+void projector.whenReady().then(replayed);
 const gateway = await startGateway(
   { ...config, admission: admission.admission, tls: admission.tls },
   {

@@ -13,6 +13,8 @@ export async function openNatsStorage(
     readonly publishTimeoutMs: number;
   },
   logger: Logger,
+  /** Settles once the projector has replayed: the history index starts then, not during it. */
+  replayed: Promise<unknown>,
 ): Promise<Storage> {
   const nats = await connectNats(url, "levity all-in-one", logger);
   const log = await JetStreamEventLog.open(nats.connection, {
@@ -29,6 +31,7 @@ export async function openNatsStorage(
     stream: names.stream,
     subjectPrefix: names.subjectPrefix,
     logger,
+    after: replayed,
   });
   return {
     log,

@@ -19,7 +19,7 @@ const ajv = new Ajv({ allErrors: false, strict: true });
  * every version's at load took a quarter of a second of each service's start): one call per event
  * after.
  */
-function compileAll(
+function validatorsOnFirstUse(
   schemas: Readonly<Record<string, TObject>>,
 ): (type: string) => ValidateFunction | undefined {
   const compiled = new Map<string, ValidateFunction>();
@@ -34,8 +34,8 @@ function compileAll(
   };
 }
 
-const current = compileAll(eventSchemas);
-const version1 = compileAll(eventSchemasV1);
+const current = validatorsOnFirstUse(eventSchemas);
+const version1 = validatorsOnFirstUse(eventSchemasV1);
 
 function describe(error: ErrorObject | undefined): { path: string; message: string } {
   if (!error) return { path: "", message: "invalid" };

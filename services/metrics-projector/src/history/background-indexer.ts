@@ -14,13 +14,15 @@ export function indexHistoryInBackground(
     readonly stream: string;
     readonly subjectPrefix: string;
     readonly logger: Logger;
-    readonly after?: Promise<unknown>;
+    readonly after: Promise<unknown>;
   },
 ): { stop(): Promise<void> } {
   let indexer: HistoryIndexer | undefined;
   let stopped = false;
-  void (options.after ?? Promise.resolve())
-    .catch(() => undefined)
+  void options.after
+    .catch((error: unknown) =>
+      options.logger.warn({ err: error }, "the replay failed; indexing the history anyway"),
+    )
     .then(() =>
       stopped
         ? undefined

@@ -9,8 +9,9 @@ import type {
   TransactionState,
 } from "./projection-state.js";
 
-// Pure updates of one charge point's state. Each returns a new CpState (and how many
-// transactions it ended without a StopTransaction), never modifying its input.
+// Pure updates of one charge point's state. Each returns its input unchanged or a new CpState
+// made in the call (and how many transactions it ended without a StopTransaction), never
+// modifying its input: `seen` relies on it.
 
 const IDLE: ConnectorState = { transaction: null, currentA: 0, powerW: 0 };
 // A connector in these states has no transaction (OCPP 1.6, 4.9): one still open never got its
