@@ -290,7 +290,7 @@ async function storm(
     const projectorBefore = await readProjector(projector.opsUrl);
     const proxyBefore = haproxy ? await readProxy(haproxy.statsUrl) : undefined;
     const openFilesAtRest = haproxy ? await openFiles(haproxy.process.pid ?? 0) : 0;
-    // The scrape blocks the projector a while: let it catch up before the kill starts the clock.
+    // The scrape keeps the projector busy a while: let it catch up before the kill starts the clock.
     await sleep(2_000);
     const pids: Record<string, readonly number[]> = {
       "gateway B": [survivor.process.pid ?? 0],

@@ -117,6 +117,9 @@ export interface FleetRun {
     readonly snapshotGzipBytes: number;
   };
   readonly scrape: {
+    /** Two scrapes with no charge point calling: before the window and after it. */
+    readonly quietMs: readonly number[];
+    /** The scrapes back to back under the mix. */
     readonly count: number;
     readonly medianMs: number;
     readonly maxMs: number;
@@ -350,7 +353,7 @@ async function fleetAcrossGateways(options: FleetOptions): Promise<FleetRun> {
     const rssAfter = gatewayPids.map(rssBytes);
 
     log(`(b) scraping the projector back to back for ${options.scrapeSeconds} s under the mix`);
-    const scrapes = [quietStart, quietEnd];
+    const scrapes: Awaited<ReturnType<typeof projectorScrape>>[] = [];
     let trafficDone = false;
     const traffic = pool.realistic(options.scrapeSeconds, perSecond).finally(() => {
       trafficDone = true;
@@ -391,6 +394,7 @@ async function fleetAcrossGateways(options: FleetOptions): Promise<FleetRun> {
         snapshotGzipBytes: snapshot.gzip,
       },
       scrape: {
+        quietMs: [round1(quietStart.ms), round1(quietEnd.ms)],
         count: times.length,
         medianMs: round1(times[Math.floor(times.length / 2)] ?? 0),
         maxMs: round1(times.at(-1) ?? 0),
@@ -513,7 +517,7 @@ export function renderFleet(result: FleetResult): string {
     "",
     `- Calls: p50 / p99 / max ${latencyCell(run.traffic)}; nats-server ${fmt(run.cores.nats ?? 0, 3)} cores, projector ${fmt(run.cores.projector ?? 0, 3)}, load ${fmt(run.cores.load ?? 0, 3)}.`,
     `- Projector: RSS ${fmtMiB(run.projector.rssBeforeBytes)} → ${fmtMiB(run.projector.rssAfterBytes)} (${fmtKiB((run.projector.rssAfterBytes - run.projector.rssBeforeBytes) / Math.max(1, run.chargePoints))} per CP); heap in use ${fmtMiB(run.projector.heapBeforeBytes)} → ${fmtMiB(run.projector.heapAfterBytes)} (not after GC); state as snapshotted ${fmtMiB(run.projector.snapshotJsonBytes)} JSON (${fmt(stateBytesPerCp)} bytes per CP), ${fmtMiB(run.projector.snapshotGzipBytes)} gzipped.`,
-    `- Scrape of the projector's /metrics at ${fmt(run.chargePoints)} CPs: median ${fmt(run.scrape.medianMs, 1)} ms, max ${fmt(run.scrape.maxMs, 1)} ms over ${run.scrape.count} scrapes; ${fmtMiB(run.scrape.bytes)}, ${fmt(run.scrape.series)} series.`,
+    `- Scrape of the projector's /metrics at ${fmt(run.chargePoints)} CPs: ${run.scrape.quietMs.map((ms) => `${fmt(ms, 1)} ms`).join(" and ")} with no charge point calling; under the mix, median ${fmt(run.scrape.medianMs, 1)} ms, max ${fmt(run.scrape.maxMs, 1)} ms over ${run.scrape.count} scrapes back to back; ${fmtMiB(run.scrape.bytes)}, ${fmt(run.scrape.series)} series.`,
     `- Event-to-state lag (the projector's histogram), warm-up and ${options.seconds} s window, no scrape: ${lagCell(run.lag.quiet)}; scraped back to back for ${options.scrapeSeconds} s: ${lagCell(run.lag.scraping)}. Calls meanwhile: ${fmt(run.duringScrapes.callsPerSecond)}/s, p50 / p99 / max ${latencyCell(run.duringScrapes)}.`,
     "",
     "| target | measured | verdict |",

@@ -39,7 +39,13 @@ const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** di
 export async function replayAtScale(
   options: ReturnType<typeof replayAtScaleOptions>,
 ): Promise<ReplayAtScaleResult> {
-  const levity = await startLevity({ gateway: false });
+  // Without the history index, which starts once the replay is done and would then read the same
+  // stream in the same process while the scrapes are timed.
+  const levity = await startLevity({
+    gateway: false,
+    projectorEnv: { NO_HISTORY_INDEX: "true" },
+    projectorReadyMs: 15 * 60_000,
+  });
   try {
     await levity.stopProjector();
     const connection = await connect({ servers: levity.nats.url });

@@ -34,9 +34,15 @@ export interface Levity extends System {
   stopProjector(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts NATS and the projector, and (unless told not to) a gateway with extra settings. */
+/** Starts NATS and the projector, and (unless told not to) a gateway, with extra settings. */
 export async function startLevity(
-  options: { gateway: boolean; gatewayEnv?: Record<string, string> } = { gateway: true },
+  options: {
+    gateway: boolean;
+    gatewayEnv?: Record<string, string>;
+    projectorEnv?: Record<string, string>;
+    /** How long the projector may take to be ready (a replay of a long stream takes minutes). */
+    projectorReadyMs?: number;
+  } = { gateway: true },
 ): Promise<Levity> {
   const nats = await NatsServerProcess.start();
   const env = { NATS_URL: nats.url, LOG_LEVEL: "warn" };
@@ -50,8 +56,11 @@ export async function startLevity(
       })
     : undefined;
   const launchReadyProjector = async (opsPort?: number) => {
-    const launched = await launchProjector(env, opsPort === undefined ? {} : { opsPort });
-    await untilHttpOk(`${launched.opsUrl}/readyz`, launched.process);
+    const launched = await launchProjector(
+      { ...env, ...options.projectorEnv },
+      opsPort === undefined ? {} : { opsPort },
+    );
+    await untilHttpOk(`${launched.opsUrl}/readyz`, launched.process, options.projectorReadyMs);
     return launched;
   };
   let projector = await launchReadyProjector();
