@@ -121,6 +121,7 @@ export class ChargePointSession {
   }
 
   ping(): void {
+    if (this.#closed) return;
     this.#socket.ping();
   }
 
