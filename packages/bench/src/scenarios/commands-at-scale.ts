@@ -1,21 +1,11 @@
 import { readFileSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { Agent, request } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { ApiTokens, newApiToken, serializeApiTokens } from "@levity/api-kit";
-import {
-  type GatewayProcess,
-  launchGateway,
-  launchProjector,
-  NatsServerProcess,
-  type ServiceProcess,
-  untilHttpOk,
-} from "@levity/testkit";
+import type { GatewayProcess } from "@levity/testkit";
 import * as hdr from "hdr-histogram-js";
 import { type CallsResult, LoadDriver } from "../load/load-driver.js";
 import { encodeLatency, latencyMs, newLatencyHistogram } from "../measure/latency.js";
 import { cpuSeconds } from "../measure/proc-stats.js";
+import { startCommandsLevity } from "./systems.js";
 
 /** p50, p99 and max of a latency, milliseconds. */
 export interface Percentiles {
@@ -100,30 +90,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * them cross to the other gateway.
  */
 export async function commandsAtScale(options: Options): Promise<CommandsAtScaleResult> {
-  const dir = await mkdtemp(join(tmpdir(), "levity-bench-commands-at-scale-"));
-  const tokensFile = join(dir, "api-tokens.yaml");
-  const { token, record } = newApiToken("bench", new Date());
-  await writeFile(tokensFile, serializeApiTokens(new ApiTokens([record])));
-  const nats = await NatsServerProcess.start();
-  const env = (id: string) => ({
-    NATS_URL: nats.url,
-    GATEWAY_ID: id,
-    ALLOW_UNKNOWN: "true",
-    // The API admits only identities it may hold: any of the whole fleet, on either gateway.
+  // The API admits only identities it may hold: any of the whole fleet, on either gateway.
+  const levity = await startCommandsLevity(["bench-a", "bench-b"], {
     MAX_CHARGE_POINTS: String(options.chargePoints),
-    LOG_LEVEL: "warn",
-    API_TOKENS: tokensFile,
-    PING_INTERVAL: "60",
-    MAX_QUEUED_COMMANDS: "100",
   });
-  const started: (GatewayProcess | ServiceProcess)[] = [];
+  const { token, nats, projector } = levity;
+  const [a, b] = levity.gateways as [GatewayProcess, GatewayProcess];
   const drivers: LoadDriver[] = [];
   try {
-    const a = await launchGateway(env("bench-a"));
-    const b = await launchGateway(env("bench-b"));
-    const projector = await launchProjector({ NATS_URL: nats.url, LOG_LEVEL: "warn" });
-    started.push(a, b, projector);
-    await untilHttpOk(`${projector.opsUrl}/readyz`, projector.process);
     drivers.push(await LoadDriver.start(), await LoadDriver.start());
     const [onA, onB] = drivers as [LoadDriver, LoadDriver];
     const half = Math.floor(options.chargePoints / 2);
@@ -211,9 +185,7 @@ export async function commandsAtScale(options: Options): Promise<CommandsAtScale
     };
   } finally {
     for (const driver of drivers) await driver.stop();
-    for (const service of started) await service.process.stop("SIGTERM");
-    await nats.dispose();
-    await rm(dir, { recursive: true, force: true });
+    await levity.stop();
   }
 }
 

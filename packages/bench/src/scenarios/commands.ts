@@ -1,18 +1,8 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { ApiTokens, newApiToken, serializeApiTokens } from "@levity/api-kit";
-import {
-  type GatewayProcess,
-  launchGateway,
-  launchProjector,
-  NatsServerProcess,
-  type ServiceProcess,
-  untilHttpOk,
-} from "@levity/testkit";
+import type { GatewayProcess } from "@levity/testkit";
 import { LoadDriver } from "../load/load-driver.js";
 import { encodeLatency, latencyMs, newLatencyHistogram } from "../measure/latency.js";
 import { cpuSeconds } from "../measure/proc-stats.js";
+import { startCommandsLevity } from "./systems.js";
 
 /** One load of commands: how many were answered, how fast, at what cost. */
 export interface CommandLoad {
@@ -57,28 +47,11 @@ const round = (n: number) => Math.round(n);
 export async function commandsAcrossGateways(
   options: ReturnType<typeof commandsOptions>,
 ): Promise<CommandsResult> {
-  const dir = await mkdtemp(join(tmpdir(), "levity-bench-commands-"));
-  const tokensFile = join(dir, "api-tokens.yaml");
-  const { token, record } = newApiToken("bench", new Date());
-  await writeFile(tokensFile, serializeApiTokens(new ApiTokens([record])));
-  const nats = await NatsServerProcess.start();
-  const env = (id: string) => ({
-    NATS_URL: nats.url,
-    GATEWAY_ID: id,
-    ALLOW_UNKNOWN: "true",
-    LOG_LEVEL: "warn",
-    API_TOKENS: tokensFile,
-    PING_INTERVAL: "60",
-    MAX_QUEUED_COMMANDS: "100",
-  });
-  const started: (GatewayProcess | ServiceProcess)[] = [];
+  const levity = await startCommandsLevity(["bench-api", "bench-cps"]);
+  const { token, nats, projector } = levity;
+  const [asker, holder] = levity.gateways as [GatewayProcess, GatewayProcess];
   const driver = await LoadDriver.start();
   try {
-    const asker = await launchGateway(env("bench-api"));
-    const holder = await launchGateway(env("bench-cps"));
-    const projector = await launchProjector({ NATS_URL: nats.url, LOG_LEVEL: "warn" });
-    started.push(asker, holder, projector);
-    await untilHttpOk(`${projector.opsUrl}/readyz`, projector.process);
     await driver.connect(holder.url, "CMD-", 0, options.chargePoints, 50);
     // Claims settle a moment after the sessions open.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -131,9 +104,7 @@ export async function commandsAcrossGateways(
     return { chargePoints: options.chargePoints, paced, saturated, inbound };
   } finally {
     await driver.stop();
-    for (const service of started) await service.process.stop("SIGTERM");
-    await nats.dispose();
-    await rm(dir, { recursive: true, force: true });
+    await levity.stop();
   }
 }
 

@@ -1,9 +1,15 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ApiTokens, newApiToken, serializeApiTokens } from "@levity/api-kit";
 import {
   freePort,
+  type GatewayProcess,
   launchGateway,
   launchProjector,
   NatsServerProcess,
+  type ServiceProcess,
   type SpawnedProcess,
   spawnProcess,
   untilHttpOk,
@@ -122,5 +128,57 @@ export async function withSystem<S extends System, T>(
     return await run(system);
   } finally {
     await system.stop();
+  }
+}
+
+/** Levity serving the command API: nats-server, gateways that accept an operator token, a projector. */
+export interface CommandsLevity {
+  /** The operator token every gateway's API accepts. */
+  readonly token: string;
+  readonly nats: NatsServerProcess;
+  readonly gateways: readonly GatewayProcess[];
+  readonly projector: ServiceProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts one gateway per id (with `gatewayEnv`) and a ready projector, and a token for their APIs. */
+export async function startCommandsLevity(
+  gatewayIds: readonly string[],
+  gatewayEnv: Record<string, string> = {},
+): Promise<CommandsLevity> {
+  const dir = await mkdtemp(join(tmpdir(), "levity-bench-commands-"));
+  const tokensFile = join(dir, "api-tokens.yaml");
+  const { token, record } = newApiToken("bench", new Date());
+  await writeFile(tokensFile, serializeApiTokens(new ApiTokens([record])));
+  const nats = await NatsServerProcess.start();
+  const started: ServiceProcess[] = [];
+  const stop = async () => {
+    for (const service of started) await service.process.stop("SIGTERM");
+    await nats.dispose();
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    const gateways: GatewayProcess[] = [];
+    for (const id of gatewayIds) {
+      const gateway = await launchGateway({
+        NATS_URL: nats.url,
+        GATEWAY_ID: id,
+        ALLOW_UNKNOWN: "true",
+        LOG_LEVEL: "warn",
+        API_TOKENS: tokensFile,
+        PING_INTERVAL: "60",
+        MAX_QUEUED_COMMANDS: "100",
+        ...gatewayEnv,
+      });
+      started.push(gateway);
+      gateways.push(gateway);
+    }
+    const projector = await launchProjector({ NATS_URL: nats.url, LOG_LEVEL: "warn" });
+    started.push(projector);
+    await untilHttpOk(`${projector.opsUrl}/readyz`, projector.process);
+    return { token, nats, gateways, projector, stop };
+  } catch (error) {
+    await stop();
+    throw error;
   }
 }
