@@ -1,6 +1,5 @@
 import { eventually } from "@levity/testkit";
 import { afterEach, describe, expect, it } from "vitest";
-import type { SimulationContext } from "../src/charge-point/simulation-context.js";
 import {
   type FleetPlan,
   FleetStats,
@@ -9,6 +8,7 @@ import {
   SimulatedChargePoint,
 } from "../src/index.js";
 import { FakeCentralSystem } from "./fake-central-system.js";
+import { simulationContext } from "./scenario-harness.js";
 
 // Generous: these bound a hung test, they are not performance assertions.
 const WAIT = { timeoutMs: 30_000 };
@@ -30,26 +30,11 @@ async function twoCentralSystems(): Promise<[FakeCentralSystem, FakeCentralSyste
   return [a, b, `${a.url},${b.url}`];
 }
 
-function context(url: string, stats: FleetStats): SimulationContext {
-  return {
-    url,
-    stats,
-    callTimeoutMs: 10_000,
-    expectedErrors: new Set(),
-    password: undefined,
-    acknowledged: () => {},
-    commandReceived: () => {},
-    rejectRate: 0,
-    silentRate: 0,
-    now: Date.now,
-  };
-}
-
 function chargePoint(id: string, url: string, stats: FleetStats, firstUrl: number) {
   const profile = { id, connectors: 1, vendor: "Levity", model: "Sim-22", firmware: "1.0.0" };
   return new SimulatedChargePoint(
     profile,
-    context(url, stats),
+    simulationContext(url, stats),
     new SeededRandom(1),
     60,
     "ocpp1.6",

@@ -2,7 +2,6 @@ import { ocpp201Validator } from "@levity/ocpp";
 import { eventually, StrictRpcServer } from "@levity/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { liveChargePoint } from "../src/behaviour/charge-point-life.js";
-import type { SimulationContext } from "../src/charge-point/simulation-context.js";
 import {
   FleetStats,
   loadScenario,
@@ -10,6 +9,7 @@ import {
   SeededRandom,
   SimulatedChargePoint,
 } from "../src/index.js";
+import { simulationContext } from "./scenario-harness.js";
 
 let server: StrictRpcServer;
 beforeAll(async () => {
@@ -25,20 +25,8 @@ afterAll(async () => {
   await server.close();
 });
 
-function context(stats: FleetStats, now: () => number = Date.now): SimulationContext {
-  return {
-    url: server.url,
-    stats,
-    callTimeoutMs: 10_000,
-    expectedErrors: new Set(),
-    password: undefined,
-    acknowledged: () => {},
-    commandReceived: () => {},
-    rejectRate: 0,
-    silentRate: 0,
-    now,
-  };
-}
+const context = (stats: FleetStats, now?: () => number) =>
+  simulationContext(server.url, stats, now);
 
 function station(id: string, stats: FleetStats, now?: () => number): SimulatedChargePoint {
   const profile = { id, connectors: 2, vendor: "Levity", model: "Sim-22", firmware: "1.0.0" };

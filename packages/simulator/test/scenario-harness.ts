@@ -9,9 +9,14 @@ export interface ScenarioRun {
   end(): Promise<void>;
 }
 
-function context(csms: FakeCentralSystem, stats: FleetStats): SimulationContext {
+/** What a simulated charge point of a test needs: where to connect, where to count, a clock. */
+export function simulationContext(
+  url: string,
+  stats: FleetStats,
+  now: () => number = Date.now,
+): SimulationContext {
   return {
-    url: csms.url,
+    url,
     stats,
     callTimeoutMs: 20_000,
     expectedErrors: new Set(),
@@ -20,7 +25,7 @@ function context(csms: FakeCentralSystem, stats: FleetStats): SimulationContext 
     commandReceived: () => {},
     rejectRate: 0,
     silentRate: 0,
-    now: Date.now,
+    now,
   };
 }
 
@@ -32,7 +37,7 @@ export function play(
 ): ScenarioRun {
   const stats = new FleetStats();
   const stop = new AbortController();
-  const run = runScenario(scenario, context(csms, stats), 1, stop.signal, {
+  const run = runScenario(scenario, simulationContext(csms.url, stats), 1, stop.signal, {
     protocol,
     protocolMix: undefined,
   });
