@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { GatewayProcess } from "@levity/testkit";
 import * as hdr from "hdr-histogram-js";
 import { type CallsResult, LoadDriver } from "../load/load-driver.js";
@@ -81,7 +82,6 @@ const PREFIX = "SCALE-";
 // Whatever else ran on the machine meanwhile: on a shared machine it takes cores from the run.
 const OTHERS = "other processes on the machine";
 const round = (n: number) => Math.round(n);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Levity on one nats-server with a projector and two gateways, each holding half the fleet (each

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { ApiTokens, newApiToken, serializeApiTokens } from "@levity/api-kit";
 import {
@@ -150,7 +151,6 @@ export async function failover(options: FailoverOptions): Promise<FailoverResult
   return { options, runs };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const KILLED = "failover-a";
 const SURVIVOR = "failover-b";
 // Each simulator process keeps its charge points' sockets within the 20,000 open files allowed.

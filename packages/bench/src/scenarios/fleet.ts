@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { gunzipSync } from "node:zlib";
 import { KvSnapshotStore } from "@levity/metrics-projector";
 import {
@@ -145,7 +146,6 @@ const MAX_UNREGISTERED = "20000";
 const PREFIX = "FLEET-";
 
 const log = (message: string) => process.stderr.write(`[fleet] ${message}\n`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { JetStreamEventLog } from "@levity/nats";
 import { connect } from "@nats-io/transport-node";
 import { LoadDriver } from "../load/load-driver.js";
@@ -25,8 +26,6 @@ export interface NatsRestartResult {
 export function natsRestartOptions(quick: boolean) {
   return { chargePoints: quick ? 100 : 500, perSecond: quick ? 500 : 2_000, rounds: quick ? 1 : 3 };
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function streamEnd(url: string): Promise<number> {
   const connection = await connect({ servers: url });
